@@ -1,0 +1,134 @@
+#include "ampd_app.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SyslogChannel.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "config.hpp"
+#include "secret_hash.hpp"
+#include "server.hpp"
+#include "users.hpp"
+#include "version.hpp"
+
+namespace ampd {
+
+using Poco::Util::Option;
+
+void AmpdApp::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);  // --daemon, --pidfile, --umask
+  options.addOption(Option("config-file", "c", "read the configuration from FILE")
+                        .argument("FILE")
+                        .repeatable(false));
+  options.addOption(Option("help", "h", "print this help and exit"));
+  options.addOption(Option("version", "V", "print the version and exit"));
+  options.addOption(
+      Option("check-config", "", "validate the configuration and users file, print each problem"));
+  options.addOption(Option("hash-secret", "",
+                           "read a secret on stdin and print the form stored in the users file"));
+}
+
+void AmpdApp::handleOption(const std::string& name, const std::string& value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "config-file") {
+    config_file_ = value;
+  } else if (name == "help" || name == "version" || name == "check-config" ||
+             name == "hash-secret") {
+    action_ = name;
+    if (name == "help" || name == "version") stopOptionsProcessing();
+  }
+}
+
+int AmpdApp::check_config() {
+  std::vector<std::string> problems;
+  Config config;
+  load_config(config_file_, config, problems);
+  if (problems.empty() || !config.users_file.empty()) UserStore::load(config.users_file, problems);
+  for (const auto& p : problems) std::cout << p << "\n";
+  if (!problems.empty()) return EXIT_CONFIG;
+  std::cout << config_file_ << ": OK\n";
+  return EXIT_OK;
+}
+
+int AmpdApp::hash_secret_from_stdin() {
+  std::string secret;
+  if (!std::getline(std::cin, secret) || secret.empty()) {
+    std::cerr << "ampd: --hash-secret reads a non-empty secret on stdin\n";
+    return EXIT_USAGE;
+  }
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  std::cout << hash_secret(secret) << "\n";
+  return EXIT_OK;
+}
+
+void AmpdApp::setup_logging(const LoggingConfig& logging) {
+  Poco::AutoPtr<Poco::Channel> sink;
+  if (logging.target == "file") {
+    auto* file = new Poco::FileChannel(logging.file);
+    sink = file;
+  } else if (logging.target == "syslog") {
+    sink = new Poco::SyslogChannel("ampd", Poco::SyslogChannel::SYSLOG_PID,
+                                   Poco::SyslogChannel::SYSLOG_DAEMON);
+  } else {
+    sink = new Poco::ConsoleChannel(std::clog);
+  }
+  Poco::AutoPtr<Poco::PatternFormatter> pattern(
+      new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(pattern, sink));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(logging.level));
+}
+
+int AmpdApp::main(const std::vector<std::string>&) {
+  if (action_ == "help") {
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[OPTIONS]");
+    help.setHeader("ampd, the Asterisk Manager Proxy Daemon. Options:");
+    help.setUnixStyle(true);
+    help.format(std::cout);
+    return EXIT_OK;
+  }
+  if (action_ == "version") {
+    std::cout << "ampd " << kVersion << "\n";
+    return EXIT_OK;
+  }
+  if (action_ == "hash-secret") return hash_secret_from_stdin();
+  if (config_file_.empty()) config_file_ = kDefaultConfigFile;
+  if (action_ == "check-config") return check_config();
+
+  std::vector<std::string> problems;
+  Config config;
+  load_config(config_file_, config, problems);
+  auto users = problems.empty() ? UserStore::load(config.users_file, problems) : nullptr;
+  if (!problems.empty()) {
+    for (const auto& p : problems) std::cerr << "ampd: " << p << "\n";
+    std::cerr << "ampd: not started; run 'ampd --check-config' after fixing the above\n";
+    return EXIT_CONFIG;
+  }
+  setup_logging(config.logging);
+  std::signal(SIGPIPE, SIG_IGN);  // a client vanishing mid-write is an ordinary close
+  auto& log = Poco::Logger::get("ampd");
+  try {
+    Server server(std::move(config), std::move(users));
+    server.start();
+    log.information("ampd %s started (config %s)", std::string(kVersion), config_file_);
+    server.run();
+  } catch (const std::exception& e) {
+    log.critical("ampd cannot run: %s", std::string(e.what()));
+    return EXIT_SOFTWARE;
+  }
+  log.information("ampd stopped");
+  return EXIT_OK;
+}
+
+}  // namespace ampd

@@ -1,0 +1,183 @@
+#include "client_session.hpp"
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+
+#include "native_codec.hpp"
+#include "responses.hpp"
+#include "server.hpp"
+#include "text.hpp"
+#include "xml_codec.hpp"
+
+namespace ampd {
+
+namespace {
+
+// While a login is being checked, input waits unparsed; a client may pipeline a little.
+constexpr std::size_t kMaxInputWhileLoggingIn = 1024 * 1024;
+
+std::string timestamp_now() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000));
+  return buf;
+}
+
+bool is_login(std::string_view action) {
+  return iequals(action, "login") || iequals(action, "register");
+}
+
+}  // namespace
+
+ClientSession::ClientSession(Server& server, std::uint64_t id,
+                             std::unique_ptr<Connection> connection)
+    : server_(server),
+      id_(id),
+      connection_(std::move(connection)),
+      decoder_(server.config().limits),
+      format_(server.config().format) {
+  connection_->set_handler(this);
+}
+
+ClientSession::~ClientSession() { connection_->set_handler(nullptr); }
+
+void ClientSession::start() { connection_->write(server_.config().banner + "\r\n"); }
+
+void ClientSession::send(const Message& message) {
+  if (connection_->closed()) return;
+  std::string out;
+  if (format_ == WireFormat::Xml) {
+    message.has("Event") ? render_xml_event(message, out) : render_xml_command(message, out);
+  } else {
+    render_native(message, out);
+  }
+  if (is_flash_) out.push_back('\0');
+  connection_->write(out);
+}
+
+void ClientSession::on_data(std::string_view bytes) {
+  if (closing_) return;
+  decoder_.append(bytes);
+  process_input();
+}
+
+void ClientSession::on_closed(const std::string& reason) {
+  closing_ = true;
+  server_.session_closed(id_, reason);
+}
+
+void ClientSession::process_input() {
+  while (!closing_ && !login_pending_) {
+    auto decoded = decoder_.next();
+    if (!decoded) return;
+    switch (decoded->kind) {
+      case Decoded::Kind::Message:
+        handle(decoded->message);
+        break;
+      case Decoded::Kind::Error:
+        send(make_error(decoded->message.get("Action", "Unknown"), decoded->message,
+                        decoded->error));
+        break;
+      case Decoded::Kind::Fatal:
+        fail_fatally(decoded->error);
+        return;
+    }
+  }
+  if (login_pending_ && decoder_.buffered() > kMaxInputWhileLoggingIn) {
+    fail_fatally("Too much input while the login is being checked");
+  }
+}
+
+void ClientSession::fail_fatally(const std::string& error) {
+  Poco::Logger::get("ampd.client")
+      .warning("client %s disconnected: %s", connection_->peer(), error);
+  server_.count_protocol_disconnect();
+  send(make_error("Unknown", {}, error + "; closing the connection"));
+  closing_ = true;
+  connection_->close_after_flush();
+}
+
+void ClientSession::handle(const Message& request) {
+  const auto* action_header = request.find("Action");
+  if (action_header == nullptr || action_header->empty()) {
+    send(make_error("Unknown", request, "Missing action in request"));
+    return;
+  }
+  const auto& action = *action_header;
+  if (is_login(action)) return handle_login(request);
+  if (iequals(action, "ping")) {
+    auto pong = make_response("Ping", "Success", request);
+    pong.add("Ping", "Pong");
+    pong.add("Timestamp", timestamp_now());
+    return send(pong);
+  }
+  if (iequals(action, "logoff") || iequals(action, "logout")) {
+    send(make_response("Logoff", "Goodbye", request, "Thanks for all the fish."));
+    closing_ = true;
+    connection_->close_after_flush();
+    return;
+  }
+  if (!logged_in_) {
+    const auto why = iequals(action, "challenge")
+                         ? "ampd does not support MD5 challenge logins: send Action: Login with "
+                           "Username and Secret"
+                         : "Not logged in: send Action: Login (Username, Secret, Type) first";
+    return send(make_error(action, request, why));
+  }
+  if (iequals(action, "events")) return handle_events(request);
+  send(make_error("Unknown", request, "Unknown command '" + action + "'"));
+}
+
+void ClientSession::handle_login(const Message& request) {
+  if (logged_in_) {
+    return send(make_error("Login", request, "Already logged in as " + identity_.user));
+  }
+  // The answer uses the format the client asks for, even when the login fails.
+  format_ = login_reply_format(request, *server_.users(), server_.config().format);
+  login_pending_ = true;
+  if (!server_.check_login_async(*this, request)) {
+    login_pending_ = false;
+    send(make_error("Login", request, "Server busy, try again"));
+  }
+}
+
+void ClientSession::on_login_checked(const Message& request, const LoginResult& result) {
+  login_pending_ = false;
+  if (result.ok) {
+    logged_in_ = true;
+    identity_ = result.identity;
+    format_ = result.format;
+    is_flash_ = result.is_flash;
+    if (const auto* events = request.find("Events")) parse_bool(*events, events_on_);
+    Poco::Logger::get("ampd.client")
+        .information("login: %s as %s%s from %s", identity_.user,
+                     std::string(client_type_name(identity_.type)),
+                     identity_.agent_id.empty() ? std::string() : " " + identity_.agent_id,
+                     connection_->peer());
+    send(make_response("Login", "Success", request, result.message));
+  } else {
+    Poco::Logger::get("ampd.client")
+        .notice("login refused from %s: %s", connection_->peer(), result.message);
+    send(make_error("Login", request, result.message));
+  }
+  process_input();
+}
+
+void ClientSession::handle_events(const Message& request) {
+  const auto* mask = request.find("EventMask");
+  if (mask == nullptr) mask = request.find("Events");
+  bool on = true;
+  if (mask == nullptr || !parse_bool(*mask, on)) {
+    return send(make_error("Events", request, "Events requires EventMask: on or off"));
+  }
+  events_on_ = on;
+  auto reply = make_response("Events", "Success", request);
+  reply.add("Events", on ? "On" : "Off");
+  send(reply);
+}
+
+}  // namespace ampd

@@ -1,0 +1,56 @@
+// One connected client: frames its input, logs it in, runs its commands and writes answers and
+// events in the format it chose. Lives on the reactor thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "input_decoder.hpp"
+#include "login.hpp"
+#include "reactor.hpp"
+
+namespace ampd {
+
+class Server;
+
+class ClientSession : public ConnectionHandler {
+ public:
+  ClientSession(Server& server, std::uint64_t id, std::unique_ptr<Connection> connection);
+  ~ClientSession() override;
+
+  void start();
+  void send(const Message& message);
+  // Called on the reactor thread when the worker has checked the secret.
+  void on_login_checked(const Message& request, const LoginResult& result);
+
+  std::uint64_t id() const { return id_; }
+  bool logged_in() const { return logged_in_; }
+  const Identity& identity() const { return identity_; }
+  WireFormat format() const { return format_; }
+  const std::string& peer() const { return connection_->peer(); }
+
+ private:
+  void on_data(std::string_view bytes) override;
+  void on_closed(const std::string& reason) override;
+
+  void process_input();
+  void handle(const Message& request);
+  void handle_login(const Message& request);
+  void handle_events(const Message& request);
+  void fail_fatally(const std::string& error);
+
+  Server& server_;
+  std::uint64_t id_;
+  std::unique_ptr<Connection> connection_;
+  InputDecoder decoder_;
+  WireFormat format_;
+  bool logged_in_ = false;
+  bool login_pending_ = false;  // input is left unparsed until the login is decided
+  bool closing_ = false;
+  bool is_flash_ = false;
+  bool events_on_ = true;
+  Identity identity_;
+};
+
+}  // namespace ampd

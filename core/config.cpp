@@ -1,0 +1,174 @@
+#include "config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "ini_file.hpp"
+#include "text.hpp"
+
+namespace ampd {
+
+namespace {
+
+using Setter = std::function<bool(const std::string& value, std::string& error)>;
+
+bool parse_unsigned(const std::string& value, unsigned long long min, unsigned long long max,
+                    unsigned long long& out, std::string& error) {
+  const auto r = std::from_chars(value.data(), value.data() + value.size(), out);
+  if (r.ec != std::errc() || r.ptr != value.data() + value.size() || out < min || out > max) {
+    error = "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    return false;
+  }
+  return true;
+}
+
+template <typename T>
+Setter number(T& target, unsigned long long min, unsigned long long max) {
+  return [&target, min, max](const std::string& v, std::string& error) {
+    unsigned long long n = 0;
+    if (!parse_unsigned(v, min, max, n, error)) return false;
+    target = static_cast<T>(n);
+    return true;
+  };
+}
+
+Setter text(std::string& target) {
+  return [&target](const std::string& v, std::string&) {
+    target = v;
+    return true;
+  };
+}
+
+Setter path(std::string& target, const std::filesystem::path& base) {
+  return [&target, base](const std::string& v, std::string&) {
+    target = v.empty() ? v : (base / v).lexically_normal().string();
+    return true;
+  };
+}
+
+std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path& base) {
+  return {
+      {"listen",
+       [&c](const std::string& v, std::string& error) {
+         c.listen = split_list(v);
+         if (c.listen.empty()) error = "needs at least one host:port";
+         return !c.listen.empty();
+       }},
+      {"format",
+       [&c](const std::string& v, std::string& error) {
+         const auto f = parse_wire_format(v);
+         if (!f) error = "must be asterisk or xml";
+         if (f) c.format = *f;
+         return f.has_value();
+       }},
+      {"users", path(c.users_file, base)},
+      {"plugins", path(c.plugin_dir, base)},
+      {"trust",
+       [&c](const std::string& v, std::string& error) {
+         if (!parse_bool(v, c.trust)) error = "must be on or off";
+         return error.empty();
+       }},
+      {"trusted_networks",
+       [&c](const std::string& v, std::string& error) { return c.trusted_networks.parse(v, error); }},
+      {"banner",
+       [&c](const std::string& v, std::string& error) {
+         c.banner = v;
+         if (v.find_first_of("\r\n") != std::string::npos) error = "must be one line";
+         return error.empty();
+       }},
+      {"max_message_size", number(c.limits.max_message, 1024, 16 * 1024 * 1024)},
+      {"max_headers", number(c.limits.max_headers, 8, 100000)},
+      {"max_line_length", number(c.limits.max_line, 256, 16 * 1024 * 1024)},
+      {"worker_threads", number(c.worker_threads, 1, 256)},
+      {"worker_queue", number(c.worker_queue, 1, 1000000)},
+  };
+}
+
+std::map<std::string, Setter> logging_keys(LoggingConfig& l, const std::filesystem::path& base) {
+  return {
+      {"target",
+       [&l](const std::string& v, std::string& error) {
+         l.target = to_lower(v);
+         if (l.target != "console" && l.target != "file" && l.target != "syslog") {
+           error = "must be console, file or syslog";
+         }
+         return error.empty();
+       }},
+      {"file", path(l.file, base)},
+      {"level",
+       [&l](const std::string& v, std::string& error) {
+         static const char* levels[] = {"fatal",  "critical",    "error", "warning",
+                                        "notice", "information", "debug", "trace"};
+         l.level = to_lower(v);
+         for (const char* level : levels) {
+           if (l.level == level) return true;
+         }
+         error = "must be one of fatal, critical, error, warning, notice, information, debug, trace";
+         return false;
+       }},
+  };
+}
+
+std::map<std::string, Setter> asterisk_keys(AsteriskConfig& a) {
+  return {
+      {"host", text(a.host)},
+      {"port", number(a.port, 1, 65535)},
+      {"username", text(a.username)},
+      {"secret", text(a.secret)},
+      {"connect_timeout", number(a.connect_timeout_ms, 100, 600000)},
+      {"action_timeout", number(a.action_timeout_ms, 100, 3600000)},
+      {"ping_interval", number(a.ping_interval_ms, 1000, 3600000)},
+      {"reconnect_max", number(a.reconnect_max_ms, 100, 3600000)},
+      {"command_connections", number(a.command_connections, 1, 64)},
+  };
+}
+
+void apply(const IniFile& ini, const IniSection& section, std::map<std::string, Setter> keys,
+           std::vector<std::string>& problems) {
+  for (const auto& e : section.entries) {
+    const auto it = keys.find(to_lower(e.key));
+    std::string error = "unknown key";
+    if (it != keys.end()) {
+      error.clear();
+      if (it->second(e.value, error)) continue;
+    }
+    problems.push_back(ini.where(e.line) + ": [" + section.name + "] " + e.key + ": " + error);
+  }
+}
+
+}  // namespace
+
+bool load_config(const std::string& file, Config& out, std::vector<std::string>& problems) {
+  const auto before = problems.size();
+  out.path = file;
+  IniFile ini;
+  if (!IniFile::load(file, ini, problems)) return false;
+  const auto base = std::filesystem::absolute(file).parent_path();
+  for (const auto& section : ini.sections) {
+    const auto name = to_lower(section.name);
+    if (name == "server") {
+      apply(ini, section, server_keys(out, base), problems);
+    } else if (name == "logging") {
+      apply(ini, section, logging_keys(out.logging, base), problems);
+    } else if (name.starts_with("asterisk.") && name.size() > 9) {
+      AsteriskConfig server;
+      server.name = section.name.substr(9);
+      apply(ini, section, asterisk_keys(server), problems);
+      if (server.username.empty()) {
+        problems.push_back(ini.where(section.line) + ": [" + section.name +
+                           "] username: missing");
+      }
+      out.asterisk.push_back(std::move(server));
+    } else {
+      problems.push_back(ini.where(section.line) + ": [" + section.name + "]: unknown section");
+    }
+  }
+  if (out.logging.target == "file" && out.logging.file.empty()) {
+    problems.push_back(file + ": [logging] file: required when target = file");
+  }
+  return problems.size() == before;
+}
+
+}  // namespace ampd

@@ -1,0 +1,52 @@
+// ampd.ini: the daemon's configuration, read and validated in one place.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "network_acl.hpp"
+#include "wire_format.hpp"
+
+namespace ampd {
+
+struct LoggingConfig {
+  std::string target = "console";  // console | file | syslog
+  std::string file;                // for target = file
+  std::string level = "information";
+};
+
+struct AsteriskConfig {
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 5038;
+  std::string username;
+  std::string secret;
+  unsigned connect_timeout_ms = 5000;
+  unsigned action_timeout_ms = 10000;
+  unsigned ping_interval_ms = 20000;
+  unsigned reconnect_max_ms = 30000;
+  unsigned command_connections = 2;
+};
+
+struct Config {
+  std::string path;
+  std::vector<std::string> listen{"127.0.0.1:5040"};
+  WireFormat format = WireFormat::Native;
+  std::string users_file = "/etc/ampd/users.ini";
+  std::string plugin_dir;
+  bool trust = false;
+  NetworkAcl trusted_networks;
+  std::string banner = "Asterisk Call Manager/1.1";
+  WireLimits limits;
+  unsigned worker_threads = 4;
+  unsigned worker_queue = 1024;
+  LoggingConfig logging;
+  std::vector<AsteriskConfig> asterisk;  // the first is the default server
+};
+
+// Reads `path` into `out`. Every problem (unreadable file, syntax, unknown section or key, bad
+// value) is appended as "file:line: [section] key: text". Returns true when there were none.
+// Relative paths in the file are taken relative to the file's directory.
+bool load_config(const std::string& path, Config& out, std::vector<std::string>& problems);
+
+}  // namespace ampd

@@ -1,0 +1,165 @@
+#include "input_decoder.hpp"
+
+#include "native_codec.hpp"
+#include "xml_codec.hpp"
+
+namespace ampd {
+
+namespace {
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0'; }
+}  // namespace
+
+void InputDecoder::reset_scan() {
+  in_message_ = false;
+  line_start_ = scan_;
+  xml_state_ = XmlState::Text;
+  quote_ = prev_ = 0;
+  closing_tag_ = false;
+  depth_ = 0;
+  saw_element_ = false;
+}
+
+std::optional<Decoded> InputDecoder::next() {
+  if (!in_message_) {
+    // Blank lines and NULs (isFlash clients terminate with NUL) between messages are ignored.
+    while (start_ < buffer_.size() && is_blank(buffer_[start_])) ++start_;
+    if (start_ == buffer_.size()) {
+      buffer_.clear();
+      start_ = 0;
+    }
+    if (start_ >= buffer_.size()) return std::nullopt;
+    in_message_ = true;
+    format_ = buffer_[start_] == '<' ? WireFormat::Xml : WireFormat::Native;
+    scan_ = line_start_ = start_;
+  }
+
+  std::string error;
+  const auto end = format_ == WireFormat::Xml ? scan_xml(error) : scan_native();
+  if (!error.empty()) {
+    Decoded fatal{Decoded::Kind::Fatal, format_, {}, error};
+    buffer_.clear();
+    start_ = scan_ = 0;
+    reset_scan();
+    return fatal;
+  }
+  if (!end) {
+    if (buffered() > limits_.max_message) {
+      Decoded fatal{Decoded::Kind::Fatal, format_, {},
+                    "Message too large (limit " + std::to_string(limits_.max_message) +
+                        " bytes) and not terminated"};
+      buffer_.clear();
+      start_ = scan_ = 0;
+      reset_scan();
+      return fatal;
+    }
+    return std::nullopt;
+  }
+  return take(*end, scan_);
+}
+
+// Returns the end of the message (exclusive of its terminator) once a blank line or NUL is seen;
+// scan_ is then just past the terminator.
+std::optional<std::size_t> InputDecoder::scan_native() {
+  for (; scan_ < buffer_.size(); ++scan_) {
+    const char c = buffer_[scan_];
+    if (c == '\0') {
+      const auto end = scan_++;
+      return end;
+    }
+    if (c != '\n') continue;
+    const auto line_len = scan_ - line_start_;
+    const bool blank = line_len == 0 || (line_len == 1 && buffer_[line_start_] == '\r');
+    if (blank) {
+      const auto end = line_start_;
+      ++scan_;
+      return end;
+    }
+    line_start_ = scan_ + 1;
+  }
+  return std::nullopt;
+}
+
+// Follows tags (quotes, comments, processing instructions, declarations) until the first element
+// closes. Returns its end, just past '>'.
+std::optional<std::size_t> InputDecoder::scan_xml(std::string& error) {
+  for (; scan_ < buffer_.size(); ++scan_) {
+    const char c = buffer_[scan_];
+    switch (xml_state_) {
+      case XmlState::Text:
+        if (c == '<') xml_state_ = XmlState::Open;
+        break;
+      case XmlState::Open:
+        closing_tag_ = c == '/';
+        xml_state_ = c == '?' ? XmlState::Pi : c == '!' ? XmlState::Decl : XmlState::Tag;
+        prev_ = c;
+        break;
+      case XmlState::Tag:
+        if (c == '"' || c == '\'') {
+          quote_ = c;
+          xml_state_ = XmlState::Quote;
+        } else if (c == '>') {
+          xml_state_ = XmlState::Text;
+          if (closing_tag_) {
+            --depth_;
+          } else if (prev_ != '/') {
+            if (++depth_ > limits_.max_xml_depth) {
+              error = "XML nested too deeply (limit " + std::to_string(limits_.max_xml_depth) + ")";
+              return std::nullopt;
+            }
+          }
+          saw_element_ = true;
+          if (depth_ <= 0) return ++scan_;
+        }
+        prev_ = c;
+        break;
+      case XmlState::Quote:
+        if (c == quote_) xml_state_ = XmlState::Tag;
+        break;
+      case XmlState::Pi:
+        if (prev_ == '?' && c == '>') xml_state_ = XmlState::Text;
+        prev_ = c;
+        break;
+      case XmlState::Decl:
+        // "<!--" starts a comment; any other declaration (DOCTYPE) ends at '>'.
+        if (prev_ == '!' && c == '-') {
+          xml_state_ = XmlState::Comment;
+          prev_ = 0;
+        } else if (c == '>') {
+          xml_state_ = XmlState::Text;
+        } else {
+          prev_ = c;
+        }
+        break;
+      case XmlState::Comment:
+        if (c == '>' && scan_ >= 2 && buffer_[scan_ - 1] == '-' && buffer_[scan_ - 2] == '-') {
+          xml_state_ = XmlState::Text;
+        }
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+Decoded InputDecoder::take(std::size_t end, std::size_t skip) {
+  const std::string_view text(buffer_.data() + start_, end - start_);
+  Decoded d;
+  d.format = format_;
+  if (text.size() > limits_.max_message) {
+    d.kind = Decoded::Kind::Error;
+    d.error = "Message too large (limit " + std::to_string(limits_.max_message) + " bytes)";
+  } else {
+    d.error = format_ == WireFormat::Xml ? parse_xml_command(text, limits_, d.message)
+                                         : parse_native_block(text, limits_, d.message);
+    if (!d.error.empty()) d.kind = Decoded::Kind::Error;
+  }
+  start_ = scan_ = skip;
+  reset_scan();
+  // Compact once the consumed prefix dominates, so the buffer never grows with history.
+  if (start_ > 4096 && start_ * 2 > buffer_.size()) {
+    buffer_.erase(0, start_);
+    start_ = scan_ = line_start_ = 0;
+  }
+  return d;
+}
+
+}  // namespace ampd

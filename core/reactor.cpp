@@ -1,0 +1,282 @@
+#include "reactor.hpp"
+
+#include <arpa/inet.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace ampd {
+
+namespace {
+
+void use_threads_once() {
+  static const bool done = [] { return evthread_use_pthreads() == 0; }();
+  if (!done) throw std::runtime_error("libevent: cannot enable pthreads support");
+}
+
+void set_nodelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+// Parses "host:port" / "[v6]:port" into a numeric socket address; false with `error` set if not.
+bool parse_socket_address(const std::string& address, sockaddr_storage& out, int& length,
+                          std::string& error) {
+  std::memset(&out, 0, sizeof out);
+  length = static_cast<int>(sizeof out);
+  if (evutil_parse_sockaddr_port(address.c_str(), reinterpret_cast<sockaddr*>(&out), &length) !=
+      0) {
+    error = "'" + address + "' is not a numeric host:port address";
+    return false;
+  }
+  const auto* sa = reinterpret_cast<sockaddr*>(&out);
+  const int port = sa->sa_family == AF_INET6
+                       ? ntohs(reinterpret_cast<sockaddr_in6*>(&out)->sin6_port)
+                       : ntohs(reinterpret_cast<sockaddr_in*>(&out)->sin_port);
+  if (address.find(':') == std::string::npos || port < 0) {
+    error = "'" + address + "' has no port";
+    return false;
+  }
+  return true;
+}
+
+std::string format_peer(const sockaddr* addr) {
+  char host[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  if (addr->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+    inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+    return std::string(host) + ":" + std::to_string(port);
+  }
+  if (addr->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    port = ntohs(in6->sin6_port);
+    return "[" + std::string(host) + "]:" + std::to_string(port);
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+// ---- Reactor ----
+
+Reactor::Reactor() {
+  use_threads_once();
+  base_ = event_base_new();
+  if (base_ == nullptr) throw std::runtime_error("libevent: event_base_new failed");
+  wakeup_ = event_new(
+      base_, -1, EV_PERSIST,
+      [](evutil_socket_t, short, void* self) { static_cast<Reactor*>(self)->run_posted(); }, this);
+  event_add(wakeup_, nullptr);
+}
+
+Reactor::~Reactor() {
+  for (auto* ev : signals_) event_free(ev);
+  event_free(wakeup_);
+  event_base_free(base_);
+}
+
+void Reactor::run() { event_base_loop(base_, 0); }
+
+void Reactor::stop() { event_base_loopbreak(base_); }
+
+void Reactor::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(task));
+  }
+  event_active(wakeup_, EV_READ, 0);
+}
+
+void Reactor::run_posted() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(posted_mutex_);
+    tasks.swap(posted_);
+  }
+  for (auto& task : tasks) task();
+}
+
+void Reactor::on_signal(int signal_number, std::function<void()> handler) {
+  signal_handlers_.push_back(std::make_unique<std::function<void()>>(std::move(handler)));
+  auto* ev = evsignal_new(
+      base_, signal_number,
+      [](evutil_socket_t, short, void* fn) { (*static_cast<std::function<void()>*>(fn))(); },
+      signal_handlers_.back().get());
+  evsignal_add(ev, nullptr);
+  signals_.push_back(ev);
+}
+
+// ---- Timer ----
+
+Timer::Timer(Reactor& reactor, std::function<void()> callback) : callback_(std::move(callback)) {
+  event_ = event_new(reactor.base(), -1, 0, &Timer::fire, this);
+}
+
+Timer::~Timer() { event_free(event_); }
+
+void Timer::start(unsigned milliseconds, bool repeat) {
+  event_del(event_);
+  event_assign(event_, event_get_base(event_), -1, repeat ? EV_PERSIST : 0, &Timer::fire, this);
+  timeval tv{static_cast<time_t>(milliseconds / 1000),
+             static_cast<suseconds_t>((milliseconds % 1000) * 1000)};
+  event_add(event_, &tv);
+}
+
+void Timer::cancel() { event_del(event_); }
+
+void Timer::fire(int, short, void* self) { static_cast<Timer*>(self)->callback_(); }
+
+// ---- Connection ----
+
+Connection::Connection(Reactor& reactor, int fd, std::string peer)
+    : Connection(reactor,
+                 bufferevent_socket_new(reactor.base(), fd,
+                                        BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS),
+                 std::move(peer)) {
+  set_nodelay(fd);
+}
+
+Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
+    : reactor_(reactor), bev_(bev), peer_(std::move(peer)) {
+  if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_socket_new failed");
+  bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event,
+                    this);
+  bufferevent_enable(bev_, EV_READ | EV_WRITE);
+}
+
+std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::string& host,
+                                                int port, std::string& error) {
+  const auto address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                       std::to_string(port);
+  sockaddr_storage ss;
+  int len = 0;
+  if (!parse_socket_address(address, ss, len, error)) return nullptr;
+  auto* bev = bufferevent_socket_new(reactor.base(), -1,
+                                     BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+  std::unique_ptr<Connection> conn(new Connection(reactor, bev, address));
+  if (bufferevent_socket_connect(bev, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    error = "connect to " + address + " failed: " + std::strerror(errno);
+    return nullptr;
+  }
+  return conn;
+}
+
+Connection::~Connection() {
+  if (bev_ != nullptr) bufferevent_free(bev_);
+}
+
+void Connection::set_handler(ConnectionHandler* handler) { handler_ = handler; }
+
+void Connection::write(std::string_view bytes) {
+  if (bev_ != nullptr && !bytes.empty()) bufferevent_write(bev_, bytes.data(), bytes.size());
+}
+
+void Connection::write_shared(const SharedBytes& shared) {
+  if (bev_ == nullptr || shared->empty()) return;
+  // The output buffer holds a reference to the bytes until they are sent.
+  auto* keep = new SharedBytes(shared);
+  evbuffer_add_reference(
+      bufferevent_get_output(bev_), shared->data(), shared->size(),
+      [](const void*, size_t, void* ref) { delete static_cast<SharedBytes*>(ref); }, keep);
+}
+
+std::size_t Connection::pending_output() const {
+  return bev_ == nullptr ? 0 : evbuffer_get_length(bufferevent_get_output(bev_));
+}
+
+void Connection::close_after_flush() {
+  if (bev_ == nullptr || closing_) return;
+  closing_ = true;
+  bufferevent_disable(bev_, EV_READ);
+  if (pending_output() == 0) shut("closed");
+}
+
+void Connection::shut(const std::string& reason) {
+  if (bev_ == nullptr) return;
+  bufferevent_free(bev_);
+  bev_ = nullptr;
+  if (handler_ != nullptr) handler_->on_closed(reason);
+}
+
+void Connection::on_read(bufferevent* bev, void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  auto* input = bufferevent_get_input(bev);
+  // Hand each contiguous chunk to the handler, then drain: no extra copy here.
+  while (conn->bev_ != nullptr && evbuffer_get_length(input) > 0) {
+    evbuffer_iovec vec;
+    if (evbuffer_peek(input, -1, nullptr, &vec, 1) < 1) break;
+    if (conn->handler_ != nullptr) {
+      conn->handler_->on_data({static_cast<const char*>(vec.iov_base), vec.iov_len});
+    }
+    if (conn->bev_ == nullptr) break;  // the handler closed the connection
+    evbuffer_drain(input, vec.iov_len);
+  }
+}
+
+void Connection::on_write(bufferevent*, void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  if (conn->closing_) conn->shut("closed");
+}
+
+void Connection::on_event(bufferevent*, short what, void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  if (what & BEV_EVENT_CONNECTED) {
+    set_nodelay(bufferevent_getfd(conn->bev_));
+    if (conn->handler_ != nullptr) conn->handler_->on_connected();
+    return;
+  }
+  std::string reason = "connection closed by peer";
+  if (what & BEV_EVENT_ERROR) {
+    const int err = EVUTIL_SOCKET_ERROR();
+    reason = std::string("connection error: ") + evutil_socket_error_to_string(err);
+  } else if (what & BEV_EVENT_TIMEOUT) {
+    reason = "timeout";
+  }
+  conn->shut(reason);
+}
+
+// ---- Listener ----
+
+Listener::Listener(Reactor& reactor, const std::string& address, AcceptHandler on_accept)
+    : handler_(std::move(on_accept)) {
+  sockaddr_storage ss;
+  int len = 0;
+  std::string error;
+  if (!parse_socket_address(address, ss, len, error)) throw std::runtime_error(error);
+  listener_ = evconnlistener_new_bind(reactor.base(), &Listener::on_accept, this,
+                                      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024,
+                                      reinterpret_cast<sockaddr*>(&ss), len);
+  if (listener_ == nullptr) {
+    throw std::runtime_error("cannot listen on " + address + ": " + std::strerror(errno));
+  }
+  sockaddr_storage bound;
+  socklen_t bound_len = sizeof bound;
+  getsockname(evconnlistener_get_fd(listener_), reinterpret_cast<sockaddr*>(&bound), &bound_len);
+  port_ = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                      : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+}
+
+Listener::~Listener() {
+  if (listener_ != nullptr) evconnlistener_free(listener_);
+}
+
+void Listener::pause() { evconnlistener_disable(listener_); }
+
+void Listener::on_accept(evconnlistener*, int fd, sockaddr* addr, int, void* self) {
+  evutil_make_socket_nonblocking(fd);
+  static_cast<Listener*>(self)->handler_(fd, format_peer(addr));
+}
+
+}  // namespace ampd

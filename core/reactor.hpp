@@ -1,0 +1,132 @@
+// The libevent reactor: the one place that includes event2/. Everything above it sees
+// Reactor (loop, timers, signals, cross-thread posts), Listener and Connection.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct event_base;
+struct event;
+struct bufferevent;
+struct evconnlistener;
+struct sockaddr;
+
+namespace ampd {
+
+// Bytes shared by many connections' output buffers without copying (one rendered event).
+using SharedBytes = std::shared_ptr<const std::string>;
+
+class Reactor {
+ public:
+  Reactor();
+  ~Reactor();
+  Reactor(const Reactor&) = delete;
+  Reactor& operator=(const Reactor&) = delete;
+
+  // Runs until stop(); on the calling thread.
+  void run();
+  // Thread-safe.
+  void stop();
+  // Thread-safe: runs `task` on the reactor thread soon.
+  void post(std::function<void()> task);
+  // Runs `handler` on the reactor thread when `signal_number` arrives.
+  void on_signal(int signal_number, std::function<void()> handler);
+
+  event_base* base() const { return base_; }
+
+ private:
+  void run_posted();
+
+  event_base* base_ = nullptr;
+  event* wakeup_ = nullptr;
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  std::vector<event*> signals_;
+  std::vector<std::unique_ptr<std::function<void()>>> signal_handlers_;
+};
+
+// A one-shot or repeating timer; cancelled when destroyed.
+class Timer {
+ public:
+  Timer(Reactor& reactor, std::function<void()> callback);
+  ~Timer();
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+  void start(unsigned milliseconds, bool repeat = false);
+  void cancel();
+
+ private:
+  static void fire(int, short, void* self);
+  event* event_ = nullptr;
+  std::function<void()> callback_;
+};
+
+class ConnectionHandler {
+ public:
+  virtual ~ConnectionHandler() = default;
+  virtual void on_data(std::string_view bytes) = 0;
+  // The peer closed, an error happened, or close_after_flush() finished. Called once; the
+  // handler may destroy the Connection only after returning (defer it through Reactor::post).
+  virtual void on_closed(const std::string& reason) = 0;
+  // Outbound connections only.
+  virtual void on_connected() {}
+};
+
+class Connection {
+ public:
+  // Takes ownership of an accepted socket.
+  Connection(Reactor& reactor, int fd, std::string peer);
+  // Starts a non-blocking connect to a numeric IPv4/IPv6 address.
+  static std::unique_ptr<Connection> connect(Reactor& reactor, const std::string& host, int port,
+                                             std::string& error);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void set_handler(ConnectionHandler* handler);
+  void write(std::string_view bytes);
+  // Adds bytes owned by `shared` to the output without copying them.
+  void write_shared(const SharedBytes& shared);
+  std::size_t pending_output() const;
+  // Stops reading, flushes what is queued, then closes and reports on_closed.
+  void close_after_flush();
+  bool closed() const { return bev_ == nullptr; }
+  const std::string& peer() const { return peer_; }
+
+ private:
+  Connection(Reactor& reactor, bufferevent* bev, std::string peer);
+  static void on_read(bufferevent*, void* self);
+  static void on_write(bufferevent*, void* self);
+  static void on_event(bufferevent*, short what, void* self);
+  void shut(const std::string& reason);
+
+  Reactor& reactor_;
+  bufferevent* bev_ = nullptr;
+  std::string peer_;
+  ConnectionHandler* handler_ = nullptr;
+  bool closing_ = false;
+};
+
+class Listener {
+ public:
+  using AcceptHandler = std::function<void(int fd, std::string peer)>;
+  // `address` is "host:port" ("[::1]:5040" for IPv6). Throws std::runtime_error on failure.
+  Listener(Reactor& reactor, const std::string& address, AcceptHandler on_accept);
+  ~Listener();
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  int port() const { return port_; }
+  void pause();
+
+ private:
+  static void on_accept(evconnlistener*, int fd, ::sockaddr* addr, int len, void* self);
+  evconnlistener* listener_ = nullptr;
+  AcceptHandler handler_;
+  int port_ = 0;
+};
+
+}  // namespace ampd

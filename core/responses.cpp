@@ -1,0 +1,15 @@
+#include "responses.hpp"
+
+namespace ampd {
+
+Message make_response(std::string_view action, std::string_view response,
+                      const Message& request, std::string_view message) {
+  Message m;
+  m.add("Action", action);
+  m.add("Response", response);
+  if (const auto* id = request.find("ActionID")) m.add("ActionID", *id);
+  if (!message.empty()) m.add("Message", message);
+  return m;
+}
+
+}  // namespace ampd

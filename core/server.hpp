@@ -1,0 +1,54 @@
+// The proxy server: listeners, client sessions, users, and the worker pool, driven by one
+// reactor.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "client_session.hpp"
+#include "config.hpp"
+#include "reactor.hpp"
+#include "users.hpp"
+#include "worker_pool.hpp"
+
+namespace ampd {
+
+class Server {
+ public:
+  Server(Config config, std::shared_ptr<const UserStore> users);
+  ~Server();
+
+  // Binds every listen address; throws std::runtime_error naming the one that failed.
+  void start();
+  // Runs the reactor until a stop is requested (SIGINT/SIGTERM or stop()).
+  void run();
+  void stop() { reactor_.stop(); }
+
+  const Config& config() const { return config_; }
+  std::shared_ptr<const UserStore> users() const { return users_; }
+  Reactor& reactor() { return reactor_; }
+  const std::vector<int>& bound_ports() const { return ports_; }
+
+  // Checks a login on a worker; the session hears back on the reactor thread if still connected.
+  bool check_login_async(ClientSession& session, const Message& request);
+  void session_closed(std::uint64_t id, const std::string& reason);
+  void count_protocol_disconnect() { ++protocol_disconnects_; }
+
+ private:
+  void accept(int fd, std::string peer);
+
+  Config config_;
+  std::shared_ptr<const UserStore> users_;
+  Reactor reactor_;
+  WorkerPool workers_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<int> ports_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
+  std::uint64_t next_session_id_ = 1;
+  std::uint64_t protocol_disconnects_ = 0;
+};
+
+}  // namespace ampd

@@ -1,0 +1,18 @@
+// Small string helpers shared by the codecs and the config code.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ampd {
+
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+std::string_view trim(std::string_view s);
+// Splits on `sep`, trims each piece and drops empty pieces.
+std::vector<std::string> split_list(std::string_view s, char sep = ',');
+// Parses "on/off/yes/no/true/false/1/0"; returns false when `s` is none of them.
+bool parse_bool(std::string_view s, bool& out);
+
+}  // namespace ampd

@@ -1,0 +1,48 @@
+// The users/profiles store: one ini section per user.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ini_file.hpp"
+#include "wire_format.hpp"
+
+namespace ampd {
+
+enum class ClientType { Monitor, Agent, Administrator };
+
+std::optional<ClientType> parse_client_type(std::string_view name);
+const char* client_type_name(ClientType type);
+
+struct UserProfile {
+  std::string name;
+  std::string secret_hash;
+  std::vector<ClientType> types;
+  std::string agent_id;
+  std::optional<WireFormat> format;
+
+  bool allows(ClientType type) const;
+};
+
+// An immutable snapshot, shared by the reactor and the workers; a reload makes a new one.
+class UserStore {
+ public:
+  // Reads and validates `path`. Every problem is appended (as "file:line: [user] key: text");
+  // users with problems are left out.
+  static std::shared_ptr<const UserStore> load(const std::string& path,
+                                               std::vector<std::string>& problems);
+  static std::shared_ptr<const UserStore> from_ini(const IniFile& ini,
+                                                   std::vector<std::string>& problems);
+
+  // Usernames match case-insensitively.
+  const UserProfile* find(std::string_view name) const;
+  const std::vector<UserProfile>& users() const { return users_; }
+
+ private:
+  std::vector<UserProfile> users_;
+};
+
+}  // namespace ampd

@@ -1,0 +1,23 @@
+// The two client wire formats and the limits that apply to what clients send.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace ampd {
+
+enum class WireFormat { Native, Xml };
+
+// Accepts "asterisk"/"native" and "xml", case-insensitively.
+std::optional<WireFormat> parse_wire_format(std::string_view name);
+const char* wire_format_name(WireFormat format);
+
+struct WireLimits {
+  std::size_t max_message = 64 * 1024;  // bytes of one message, terminator excluded
+  std::size_t max_headers = 128;        // as Asterisk's AST_MAX_MANHEADERS
+  std::size_t max_line = 8 * 1024;      // one native line
+  int max_xml_depth = 4;                // <command> plus a few levels of children
+};
+
+}  // namespace ampd

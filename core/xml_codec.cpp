@@ -1,0 +1,132 @@
+#include "xml_codec.hpp"
+
+#include <tinyxml2.h>
+
+#include <cctype>
+#include <map>
+
+#include "text.hpp"
+
+namespace ampd {
+
+namespace {
+
+bool name_char(char c, bool first) {
+  const auto u = static_cast<unsigned char>(c);
+  if (std::isalpha(u) || c == '_') return true;
+  return !first && (std::isdigit(u) || c == '-' || c == '.');
+}
+
+// Makes `name` a valid XML attribute name; `lower` follows Asterisk's mxml convention.
+std::string xml_name(std::string_view name, bool lower) {
+  std::string out;
+  if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
+  for (char c : name) {
+    const char k = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+    out.push_back(name_char(k, false) ? k : '_');
+  }
+  return out;
+}
+
+// Appends name="value" pairs; a name seen before gets -1, -2, ... so repeated keys survive.
+class AttributeWriter {
+ public:
+  AttributeWriter(std::string& out, bool lower) : out_(out), lower_(lower) {}
+  void write(std::string_view name, std::string_view value) {
+    auto key = xml_name(name, lower_);
+    const auto seen = seen_[to_lower(key)]++;
+    if (seen > 0) key += "-" + std::to_string(seen);
+    out_.append(" ").append(key).append("=\"");
+    append_xml_escaped(value, out_);
+    out_.append("\"");
+  }
+
+ private:
+  std::string& out_;
+  bool lower_;
+  std::map<std::string, int> seen_;
+};
+
+}  // namespace
+
+void append_xml_escaped(std::string_view value, std::string& out) {
+  for (char c : value) {
+    switch (c) {
+      case '&': out.append("&amp;"); break;
+      case '<': out.append("&lt;"); break;
+      case '>': out.append("&gt;"); break;
+      case '"': out.append("&quot;"); break;
+      case '\'': out.append("&apos;"); break;
+      case '\n': out.append("&#10;"); break;
+      case '\r': out.append("&#13;"); break;
+      case '\t': out.append("&#9;"); break;
+      default:
+        // XML 1.0 cannot carry other control characters at all; replace rather than corrupt.
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out.push_back('?');
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+}
+
+std::string parse_xml_command(std::string_view element, const WireLimits& limits, Message& out) {
+  tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
+  if (doc.Parse(element.data(), element.size()) != tinyxml2::XML_SUCCESS) {
+    return std::string("Malformed XML: ") + doc.ErrorName();
+  }
+  const auto* root = doc.RootElement();
+  if (root == nullptr || !iequals(root->Name(), "command")) {
+    return "Malformed XML: expected a <command .../> element";
+  }
+  std::size_t count = 0;
+  for (const auto* a = root->FirstAttribute(); a != nullptr; a = a->Next()) {
+    if (++count > limits.max_headers) break;
+    out.add(a->Name(), a->Value());
+  }
+  for (const auto* child = root->FirstChildElement(); child != nullptr;
+       child = child->NextSiblingElement()) {
+    if (++count > limits.max_headers) break;
+    const char* text = child->GetText();
+    out.add(child->Name(), text ? text : "");
+  }
+  if (count > limits.max_headers) {
+    return "Too many headers in message (limit " + std::to_string(limits.max_headers) + ")";
+  }
+  return {};
+}
+
+void render_xml_command(const Message& message, std::string& out) {
+  out.append("<command");
+  AttributeWriter attrs(out, false);
+  attrs.write("action", to_lower(message.get("Action", "Unknown")));
+  const auto* response = message.find("Response");
+  if (response) attrs.write("response", *response);
+  for (const auto& h : message.headers()) {
+    if (iequals(h.name, "Action") || iequals(h.name, "Response")) continue;
+    attrs.write(h.name, h.value);
+  }
+  // The reference's general error form carries the message as element text; keep the
+  // attribute too so clients parsing the login error form find it as well.
+  if (response && iequals(*response, "Error")) {
+    out.append(">");
+    append_xml_escaped(message.get("Message"), out);
+    out.append("</command>\r\n");
+  } else {
+    out.append(" />\r\n");
+  }
+}
+
+void render_xml_event(const Message& message, std::string& out) {
+  out.append("<event");
+  AttributeWriter attrs(out, true);
+  attrs.write("name", message.get("Event"));
+  for (const auto& h : message.headers()) {
+    if (iequals(h.name, "Event")) continue;
+    attrs.write(h.name, h.value);
+  }
+  out.append(" />\r\n");
+}
+
+}  // namespace ampd
