@@ -54,7 +54,7 @@ int AmpdApp::check_config() {
   load_config(config_file_, config, problems);
   if (problems.empty() || !config.users_file.empty()) UserStore::load(config.users_file, problems);
   for (const auto& p : problems) std::cout << p << "\n";
-  if (!problems.empty()) return EXIT_CONFIG;
+  if (!problems.empty()) return 1;
   std::cout << config_file_ << ": OK\n";
   return EXIT_OK;
 }

@@ -70,8 +70,8 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
          if (!parse_bool(v, c.trust)) error = "must be on or off";
          return error.empty();
        }},
-      {"trusted_networks",
-       [&c](const std::string& v, std::string& error) { return c.trusted_networks.parse(v, error); }},
+      {"trusted_networks", [&c](const std::string& v,
+                                std::string& error) { return c.trusted_networks.parse(v, error); }},
       {"banner",
        [&c](const std::string& v, std::string& error) {
          c.banner = v;
@@ -105,7 +105,8 @@ std::map<std::string, Setter> logging_keys(LoggingConfig& l, const std::filesyst
          for (const char* level : levels) {
            if (l.level == level) return true;
          }
-         error = "must be one of fatal, critical, error, warning, notice, information, debug, trace";
+         error =
+             "must be one of fatal, critical, error, warning, notice, information, debug, trace";
          return false;
        }},
   };
@@ -157,8 +158,7 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
       server.name = section.name.substr(9);
       apply(ini, section, asterisk_keys(server), problems);
       if (server.username.empty()) {
-        problems.push_back(ini.where(section.line) + ": [" + section.name +
-                           "] username: missing");
+        problems.push_back(ini.where(section.line) + ": [" + section.name + "] username: missing");
       }
       out.asterisk.push_back(std::move(server));
     } else {

@@ -24,7 +24,8 @@ void IniSection::set(std::string_view key, std::string_view value) {
   entries.push_back({std::string(key), std::string(value), 0});
 }
 
-IniFile IniFile::parse(std::string_view text, std::string path, std::vector<std::string>& problems) {
+IniFile IniFile::parse(std::string_view text, std::string path,
+                       std::vector<std::string>& problems) {
   IniFile ini;
   ini.path = std::move(path);
   int line_no = 0;
@@ -37,8 +38,8 @@ IniFile IniFile::parse(std::string_view text, std::string path, std::vector<std:
     if (line.empty() || line.front() == ';' || line.front() == '#') continue;
     if (line.front() == '[') {
       if (line.back() != ']' || trim(line.substr(1, line.size() - 2)).empty()) {
-        problems.push_back(ini.where(line_no) + ": malformed section header '" +
-                           std::string(line) + "'");
+        problems.push_back(ini.where(line_no) + ": malformed section header '" + std::string(line) +
+                           "'");
         continue;
       }
       ini.sections.push_back({std::string(trim(line.substr(1, line.size() - 2))), line_no, {}});

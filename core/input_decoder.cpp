@@ -44,7 +44,9 @@ std::optional<Decoded> InputDecoder::next() {
   }
   if (!end) {
     if (buffered() > limits_.max_message) {
-      Decoded fatal{Decoded::Kind::Fatal, format_, {},
+      Decoded fatal{Decoded::Kind::Fatal,
+                    format_,
+                    {},
                     "Message too large (limit " + std::to_string(limits_.max_message) +
                         " bytes) and not terminated"};
       buffer_.clear();

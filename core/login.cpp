@@ -42,8 +42,7 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
   if (const auto* f = request.find("Format"); f && !parse_wire_format(*f)) {
     return fail("Format must be xml or asterisk, not '" + *f + "'");
   }
-  if (const auto* flash = request.find("isFlash");
-      flash && !parse_bool(*flash, result.is_flash)) {
+  if (const auto* flash = request.find("isFlash"); flash && !parse_bool(*flash, result.is_flash)) {
     return fail("isFlash must be true or false, not '" + *flash + "'");
   }
 
@@ -64,7 +63,8 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
   std::optional<ClientType> type;
   if (type_name != nullptr && !type_name->empty()) {
     type = parse_client_type(*type_name);
-    if (!type) return fail("Type must be monitor, agent or administrator, not '" + *type_name + "'");
+    if (!type)
+      return fail("Type must be monitor, agent or administrator, not '" + *type_name + "'");
     if (!user->allows(*type)) {
       return fail("Type " + std::string(client_type_name(*type)) + " is not allowed for this user");
     }
@@ -72,7 +72,8 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
     type = user->types.front();  // lets stock AMI libraries log in without a Type header
   } else {
     std::string allowed;
-    for (auto t : user->types) allowed += (allowed.empty() ? "" : ", ") + std::string(client_type_name(t));
+    for (auto t : user->types)
+      allowed += (allowed.empty() ? "" : ", ") + std::string(client_type_name(t));
     return fail("Login requires Type: this user may log in as " + allowed);
   }
 

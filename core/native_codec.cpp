@@ -24,7 +24,8 @@ std::string parse_native_block(std::string_view block, const WireLimits& limits,
     }
     // Like Asterisk, skip the spaces after the colon but keep the value otherwise as sent.
     auto value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     out.add(trim(line.substr(0, colon)), value);
   }
   return {};

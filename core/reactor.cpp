@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -32,20 +33,30 @@ void set_nodelay(int fd) {
 bool parse_socket_address(const std::string& address, sockaddr_storage& out, int& length,
                           std::string& error) {
   std::memset(&out, 0, sizeof out);
-  length = static_cast<int>(sizeof out);
-  if (evutil_parse_sockaddr_port(address.c_str(), reinterpret_cast<sockaddr*>(&out), &length) !=
-      0) {
-    error = "'" + address + "' is not a numeric host:port address";
-    return false;
+  error = "'" + address + "' is not a numeric host:port address";
+  const auto colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = address.substr(0, colon);
+  const auto port_text = address.substr(colon + 1);
+  char* end = nullptr;
+  const long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535) return false;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&out);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &in6->sin6_addr) != 1) {
+      return false;
+    }
+    length = sizeof(sockaddr_in6);
+  } else {
+    auto* in = reinterpret_cast<sockaddr_in*>(&out);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(static_cast<uint16_t>(port));
+    if (inet_pton(AF_INET, host.c_str(), &in->sin_addr) != 1) return false;
+    length = sizeof(sockaddr_in);
   }
-  const auto* sa = reinterpret_cast<sockaddr*>(&out);
-  const int port = sa->sa_family == AF_INET6
-                       ? ntohs(reinterpret_cast<sockaddr_in6*>(&out)->sin6_port)
-                       : ntohs(reinterpret_cast<sockaddr_in*>(&out)->sin_port);
-  if (address.find(':') == std::string::npos || port < 0) {
-    error = "'" + address + "' has no port";
-    return false;
-  }
+  error.clear();
   return true;
 }
 
@@ -151,20 +162,19 @@ Connection::Connection(Reactor& reactor, int fd, std::string peer)
 Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
     : reactor_(reactor), bev_(bev), peer_(std::move(peer)) {
   if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_socket_new failed");
-  bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event,
-                    this);
+  bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event, this);
   bufferevent_enable(bev_, EV_READ | EV_WRITE);
 }
 
-std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::string& host,
-                                                int port, std::string& error) {
-  const auto address = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-                       std::to_string(port);
+std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::string& host, int port,
+                                                std::string& error) {
+  const auto address =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   sockaddr_storage ss;
   int len = 0;
   if (!parse_socket_address(address, ss, len, error)) return nullptr;
-  auto* bev = bufferevent_socket_new(reactor.base(), -1,
-                                     BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+  auto* bev =
+      bufferevent_socket_new(reactor.base(), -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
   std::unique_ptr<Connection> conn(new Connection(reactor, bev, address));
   if (bufferevent_socket_connect(bev, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     error = "connect to " + address + " failed: " + std::strerror(errno);

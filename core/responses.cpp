@@ -2,8 +2,8 @@
 
 namespace ampd {
 
-Message make_response(std::string_view action, std::string_view response,
-                      const Message& request, std::string_view message) {
+Message make_response(std::string_view action, std::string_view response, const Message& request,
+                      std::string_view message) {
   Message m;
   m.add("Action", action);
   m.add("Response", response);

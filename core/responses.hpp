@@ -8,8 +8,8 @@
 namespace ampd {
 
 // Action: <action> / Response: <response> / [ActionID] / [Message].
-Message make_response(std::string_view action, std::string_view response,
-                      const Message& request, std::string_view message = {});
+Message make_response(std::string_view action, std::string_view response, const Message& request,
+                      std::string_view message = {});
 
 inline Message make_error(std::string_view action, const Message& request,
                           std::string_view message) {

@@ -33,6 +33,10 @@ void Server::run() {
   };
   reactor_.on_signal(SIGINT, stop);
   reactor_.on_signal(SIGTERM, stop);
+  sigset_t held;
+  sigemptyset(&held);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
+  pthread_sigmask(SIG_UNBLOCK, &held, nullptr);  // held since main(); see there
   reactor_.run();
 }
 

@@ -10,9 +10,9 @@ char lower_char(char c) { return static_cast<char>(std::tolower(static_cast<unsi
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [](char x, char y) { return lower_char(x) == lower_char(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return lower_char(x) == lower_char(y);
+         });
 }
 
 std::string to_lower(std::string_view s) {

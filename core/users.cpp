@@ -16,9 +16,12 @@ std::optional<ClientType> parse_client_type(std::string_view name) {
 
 const char* client_type_name(ClientType type) {
   switch (type) {
-    case ClientType::Monitor: return "monitor";
-    case ClientType::Agent: return "agent";
-    case ClientType::Administrator: return "administrator";
+    case ClientType::Monitor:
+      return "monitor";
+    case ClientType::Agent:
+      return "agent";
+    case ClientType::Administrator:
+      return "administrator";
   }
   return "?";
 }

@@ -52,14 +52,30 @@ class AttributeWriter {
 void append_xml_escaped(std::string_view value, std::string& out) {
   for (char c : value) {
     switch (c) {
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '"': out.append("&quot;"); break;
-      case '\'': out.append("&apos;"); break;
-      case '\n': out.append("&#10;"); break;
-      case '\r': out.append("&#13;"); break;
-      case '\t': out.append("&#9;"); break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
+      case '\'':
+        out.append("&apos;");
+        break;
+      case '\n':
+        out.append("&#10;");
+        break;
+      case '\r':
+        out.append("&#13;");
+        break;
+      case '\t':
+        out.append("&#9;");
+        break;
       default:
         // XML 1.0 cannot carry other control characters at all; replace rather than corrupt.
         if (static_cast<unsigned char>(c) < 0x20) {

@@ -1,0 +1,82 @@
+#include "client.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace ampd::test {
+
+Client::Client(int port, std::chrono::milliseconds timeout) : timeout_(timeout) {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd_);
+    throw std::runtime_error("cannot connect to port " + std::to_string(port));
+  }
+}
+
+Client::~Client() { close(fd_); }
+
+void Client::send(const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+bool Client::fill(std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0 || eof_) return false;
+  pollfd p{fd_, POLLIN, 0};
+  if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+  char buf[65536];
+  const auto n = recv(fd_, buf, sizeof buf, 0);
+  if (n <= 0) {
+    eof_ = true;
+    return false;
+  }
+  buffer_.append(buf, static_cast<std::size_t>(n));
+  return true;
+}
+
+std::string Client::read_until(const std::string& terminator) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  while (true) {
+    const auto pos = buffer_.find(terminator);
+    if (pos != std::string::npos) {
+      auto out = buffer_.substr(0, pos + terminator.size());
+      buffer_.erase(0, pos + terminator.size());
+      return out;
+    }
+    if (!fill(deadline)) return {};
+  }
+}
+
+bool Client::closed_by_peer() {
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  while (!eof_ && std::chrono::steady_clock::now() < deadline) fill(deadline);
+  return eof_;
+}
+
+std::string Client::drain(std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (fill(deadline)) {
+  }
+  std::string out;
+  out.swap(buffer_);
+  return out;
+}
+
+void Client::close_write() { shutdown(fd_, SHUT_WR); }
+
+}  // namespace ampd::test

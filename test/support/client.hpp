@@ -1,0 +1,37 @@
+// A loopback TCP client for integration tests; every read has a deadline.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace ampd::test {
+
+class Client {
+ public:
+  Client(int port, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  void send(const std::string& bytes);
+  // Reads until `terminator` has arrived; returns everything up to and including it and keeps
+  // the rest buffered. Returns "" on timeout or close.
+  std::string read_until(const std::string& terminator);
+  // One native message (through the blank line) or one XML element line.
+  std::string read_native() { return read_until("\r\n\r\n"); }
+  std::string read_line() { return read_until("\r\n"); }
+  // True when the peer closed the connection within the timeout (buffered bytes are dropped).
+  bool closed_by_peer();
+  // Reads whatever arrives within `wait`.
+  std::string drain(std::chrono::milliseconds wait);
+  void close_write();
+
+ private:
+  bool fill(std::chrono::steady_clock::time_point deadline);
+  int fd_ = -1;
+  std::chrono::milliseconds timeout_;
+  std::string buffer_;
+  bool eof_ = false;
+};
+
+}  // namespace ampd::test
