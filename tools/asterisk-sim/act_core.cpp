@@ -68,8 +68,7 @@ void action_login(ActionCtx& ctx) {
   bool ok = false;
   if (secret) {
     if (iequals(ctx.arg("AuthType"), "MD5")) {
-      ok = !ctx.s.challenge.empty() &&
-           iequals(ctx.arg("Key"), md5_hex(ctx.s.challenge + *secret));
+      ok = !ctx.s.challenge.empty() && iequals(ctx.arg("Key"), md5_hex(ctx.s.challenge + *secret));
     } else {
       ok = ctx.arg("Secret") == *secret;
     }
@@ -202,8 +201,8 @@ void register_core_actions(Registry& r) {
   r.add("UserEvent", "Send an arbitrary event.", "user,all", action_userevent);
   r.add("CoreSettings", "Show PBX core settings (version etc).", "system,reporting,all",
         action_coresettings, modern_only);
-  r.add("CoreStatus", "Show PBX core status variables.", "system,reporting,all",
-        action_corestatus, modern_only);
+  r.add("CoreStatus", "Show PBX core status variables.", "system,reporting,all", action_corestatus,
+        modern_only);
   r.add("ListCommands", "List available manager commands.", "<none>", action_listcommands);
 }
 

@@ -37,8 +37,8 @@ Message ActionCtx::list_complete(std::string_view event, int items) const {
 
 void Registry::add(std::string name, std::string synopsis, std::string priv, Handler fn,
                    std::function<bool(const Options&)> available) {
-  defs_.push_back({std::move(name), std::move(synopsis), std::move(priv), std::move(fn),
-                   std::move(available)});
+  defs_.push_back(
+      {std::move(name), std::move(synopsis), std::move(priv), std::move(fn), std::move(available)});
 }
 
 const ActionDef* Registry::find(std::string_view name, const Options& opt) const {

@@ -30,7 +30,8 @@ struct ActionCtx {
   // "Response: <status>" then "ActionID: <id>" when the request had one (astman_start_ack).
   Message response(std::string_view status) const;
   // Response + ActionID + [EventList: start] + Message — astman_send_response_full order.
-  Message response(std::string_view status, std::string_view message, bool list_start = false) const;
+  Message response(std::string_view status, std::string_view message,
+                   bool list_start = false) const;
   void reply(const Message& m) { srv.send(s, m); }
   void ack(std::string_view message) { reply(response("Success", message)); }
   void error(std::string_view message) { reply(response("Error", message)); }

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <cstdarg>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -55,14 +56,16 @@ void database_show(SimState& st, const std::vector<std::string>& w, std::vector<
 
 // chan_sip "sip show peers", text copied from the Asterisk 20 transcript.
 void sip_show_peers(SimState& st, std::vector<std::string>& out) {
-  out.push_back(fmt("%-25s %-39s %-3s %-10s %-10s %-3s %-8s %-11s %-32s", "Name/username", "Host",
-                    "Dyn", "Forcerport", "Comedia", "ACL", "Port", "Status", "Description"));
+  out.push_back(fmt("%-25s %-39s %-3s %-10s %-10s %-3s %-8s %-11s %-32s %s", "Name/username",
+                    "Host", "Dyn", "Forcerport", "Comedia", "ACL", "Port", "Status", "Description",
+                    ""));
   for (const auto& p : st.sip_peers)
-    out.push_back(fmt("%-25s %-39s %-3s %-10s %-10s %-3s %-8d %-11s %-32s", p.name.c_str(),
-                      p.host.c_str(), " D", "Auto (No)", "No", "", 0, "Unmonitored", ""));
-  out.push_back(fmt("%zu sip peers [Monitored: 0 online, 0 offline Unmonitored: 0 online, %zu "
-                    "offline]",
-                    st.sip_peers.size(), st.sip_peers.size()));
+    out.push_back(fmt("%-25s %-39s %-3s %-10s %-10s %-3s %-8d %-11s %-32s %s", p.name.c_str(),
+                      p.host.c_str(), " D", "Auto (No)", "No", "", 0, "Unmonitored", "", ""));
+  out.push_back(
+      fmt("%zu sip peers [Monitored: 0 online, 0 offline Unmonitored: 0 online, %zu "
+          "offline]",
+          st.sip_peers.size(), st.sip_peers.size()));
 }
 
 void pjsip_show_endpoints(SimState& st, std::vector<std::string>& out) {
@@ -70,19 +73,25 @@ void pjsip_show_endpoints(SimState& st, std::vector<std::string>& out) {
   out.push_back(
       " Endpoint:  <Endpoint/CID.....................................>  <State.....>  "
       "<Channels.>");
-  out.push_back("    I/OAuth:  <AuthId/UserName...........................................................>");
+  out.push_back(
+      "    I/OAuth:  <AuthId/UserName...........................................................>");
   out.push_back("        Aor:  <Aor............................................>  <MaxContact>");
-  out.push_back("      Contact:  <Aor/ContactUri..........................> <Hash....> <Status> "
-                "<RTT(ms)..>");
-  out.push_back("  Transport:  <TransportId........>  <Type>  <cos>  <tos>  <BindAddress..........."
-                "......>");
-  out.push_back("   Identify:  <Identify/Endpoint.........................................................>");
+  out.push_back(
+      "      Contact:  <Aor/ContactUri..........................> <Hash....> <Status> "
+      "<RTT(ms)..>");
+  out.push_back(
+      "  Transport:  <TransportId........>  <Type>  <cos>  <tos>  <BindAddress..........."
+      "......>");
+  out.push_back(
+      "   Identify:  <Identify/Endpoint.........................................................>");
   out.push_back("        Match:  <criteria.........................>");
-  out.push_back("    Channel:  <ChannelId......................................>  <State.....>  "
-                "<Time.....>");
+  out.push_back(
+      "    Channel:  <ChannelId......................................>  <State.....>  "
+      "<Time.....>");
   out.push_back("        Exten: <DialedExten...........>  CLCID: <ConnectedLineCID.......>");
-  out.push_back("==========================================================================="
-                "==============");
+  out.push_back(
+      "==========================================================================="
+      "==============");
   out.push_back("");
   for (const auto& e : st.pjsip_endpoints) {
     out.push_back(fmt(" Endpoint:  %-53s %-12s  %d of inf", e.name.c_str(), "Unavailable", 0));
@@ -102,10 +111,11 @@ void queue_show(SimState& st, const std::vector<std::string>& w, std::vector<std
     if (!only.empty() && q.name != only) continue;
     any = true;
     int sl = q.completed ? 100 : 0;
-    out.push_back(fmt("%s has %zu calls (max unlimited) in '%s' strategy (%ds holdtime, %ds "
-                      "talktime), W:%d, C:%d, A:%d, SL:%d.0%%, SL2:%d.0%% within %ds",
-                      q.name.c_str(), q.callers.size(), q.strategy.c_str(), q.holdtime,
-                      q.talktime, q.weight, q.completed, q.abandoned, sl, sl, q.servicelevel));
+    out.push_back(
+        fmt("%s has %zu calls (max unlimited) in '%s' strategy (%ds holdtime, %ds "
+            "talktime), W:%d, C:%d, A:%d, SL:%d.0%%, SL2:%d.0%% within %ds",
+            q.name.c_str(), q.callers.size(), q.strategy.c_str(), q.holdtime, q.talktime, q.weight,
+            q.completed, q.abandoned, sl, sl, q.servicelevel));
     if (q.members.empty()) {
       out.push_back("   No Members");
     } else {
@@ -155,7 +165,8 @@ void core_show_channels(SimState& st, std::vector<std::string>& out) {
   int calls = 0;
   for (const auto& c : st.channels)
     if (c.name.size() < 2 || c.name.substr(c.name.size() - 2) != ";2") ++calls;
-  out.push_back(fmt("%zu active channel%s", st.channels.size(), st.channels.size() == 1 ? "" : "s"));
+  out.push_back(
+      fmt("%zu active channel%s", st.channels.size(), st.channels.size() == 1 ? "" : "s"));
   out.push_back(fmt("%d active call%s", calls, calls == 1 ? "" : "s"));
   out.push_back(fmt("%d call%s processed", st.processed_calls, st.processed_calls == 1 ? "" : "s"));
 }

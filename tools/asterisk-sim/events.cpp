@@ -8,8 +8,9 @@ namespace {
 
 // Asterisk's manager permission classes, in bit order (manager.h EVENT_FLAG_*).
 constexpr std::array<std::string_view, 19> kClasses = {
-    "system", "call",  "log",    "verbose", "command", "agent", "user", "config", "dtmf", "reporting",
-    "cdr",    "dialplan", "originate", "agi", "cc", "aoc", "test", "security", "message"};
+    "system", "call", "log",       "verbose",  "command",  "agent",     "user",
+    "config", "dtmf", "reporting", "cdr",      "dialplan", "originate", "agi",
+    "cc",     "aoc",  "test",      "security", "message"};
 
 }  // namespace
 
@@ -103,15 +104,24 @@ Message ev_newstate(bool modern, const Channel& c) {
 
 const char* cause_text(int cause) {
   switch (cause) {
-    case 0: return "Unknown";
-    case 1: return "Unallocated (unassigned) number";
-    case 16: return "Normal Clearing";
-    case 17: return "User busy";
-    case 18: return "No user responding";
-    case 19: return "User alerting, no answer";
-    case 21: return "Call Rejected";
-    case 34: return "Circuit/channel congestion";
-    default: return "Unknown";
+    case 0:
+      return "Unknown";
+    case 1:
+      return "Unallocated (unassigned) number";
+    case 16:
+      return "Normal Clearing";
+    case 17:
+      return "User busy";
+    case 18:
+      return "No user responding";
+    case 19:
+      return "User alerting, no answer";
+    case 21:
+      return "Call Rejected";
+    case 34:
+      return "Circuit/channel congestion";
+    default:
+      return "Unknown";
   }
 }
 
@@ -131,11 +141,21 @@ Message ev_hangup(bool modern, const Channel& c, int cause) {
 Message ev_member(bool modern, MemberEvent kind, const Queue& q, const Member& mem) {
   const char* name = "QueueMemberStatus";
   switch (kind) {
-    case MemberEvent::kAdded: name = "QueueMemberAdded"; break;
-    case MemberEvent::kRemoved: name = "QueueMemberRemoved"; break;
-    case MemberEvent::kPause: name = modern ? "QueueMemberPause" : "QueueMemberPaused"; break;
-    case MemberEvent::kPenalty: name = "QueueMemberPenalty"; break;
-    case MemberEvent::kStatus: name = "QueueMemberStatus"; break;
+    case MemberEvent::kAdded:
+      name = "QueueMemberAdded";
+      break;
+    case MemberEvent::kRemoved:
+      name = "QueueMemberRemoved";
+      break;
+    case MemberEvent::kPause:
+      name = modern ? "QueueMemberPause" : "QueueMemberPaused";
+      break;
+    case MemberEvent::kPenalty:
+      name = "QueueMemberPenalty";
+      break;
+    case MemberEvent::kStatus:
+      name = "QueueMemberStatus";
+      break;
   }
   Message m = make_event(name, "agent");
   const char* membership = mem.dynamic ? "dynamic" : "static";

@@ -70,7 +70,8 @@ bool parse_options(int argc, char** argv, Options& opt, bool& help, std::string&
         return false;
       }
       opt.host = std::string(v.substr(0, colon));
-      if (opt.host.size() > 2 && opt.host.front() == '[') opt.host = opt.host.substr(1, opt.host.size() - 2);
+      if (opt.host.size() > 2 && opt.host.front() == '[')
+        opt.host = opt.host.substr(1, opt.host.size() - 2);
     } else if (a == "--port") {
       if (!need(v)) return false;
       if (!parse_port(v, opt.port)) {

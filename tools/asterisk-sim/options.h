@@ -17,15 +17,15 @@ struct Options {
   std::string ami_version;       // banner / CoreSettings AMIversion; default per dialect
   std::string asterisk_version;  // CoreSettings / "core show version"; default per dialect
   std::vector<std::pair<std::string, std::string>> users;  // name, secret
-  bool chan_sip = false;         // modern: simulate chan_sip (Asterisk <= 20)
-  bool res_monitor = false;      // modern: simulate res_monitor (Asterisk <= 20)
-  bool security_events = false;  // emit SuccessfulAuth/InvalidPassword events
-  long events_per_second = 0;    // 0 = none
-  bool events_max = false;       // "max": as fast as each client reads
+  bool chan_sip = false;                    // modern: simulate chan_sip (Asterisk <= 20)
+  bool res_monitor = false;                 // modern: simulate res_monitor (Asterisk <= 20)
+  bool security_events = false;             // emit SuccessfulAuth/InvalidPassword events
+  long events_per_second = 0;               // 0 = none
+  bool events_max = false;                  // "max": as fast as each client reads
   uint64_t max_output_bytes = 64ull << 20;  // per-client output cap, then the client is dropped
-  int answer_delay_ms = 100;     // Originate: time until the far end answers
-  int auth_fail_delay_ms = 0;    // Asterisk sleeps 1 s before "Authentication failed"
-  std::string script_file;       // Sim actions run at start
+  int answer_delay_ms = 100;                // Originate: time until the far end answers
+  int auth_fail_delay_ms = 0;               // Asterisk sleeps 1 s before "Authentication failed"
+  std::string script_file;                  // Sim actions run at start
   bool verbose = false;
 
   bool modern() const { return dialect == Dialect::kModern; }

@@ -35,9 +35,9 @@ bool set_nonblocking(int fd) {
   return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
-constexpr size_t kMaxInbox = 256;            // stop reading a client that floods actions
-constexpr size_t kReadChunk = 64 * 1024;     // per session per loop iteration
-constexpr size_t kWriteBudget = 4 << 20;     // per session per loop iteration
+constexpr size_t kMaxInbox = 256;         // stop reading a client that floods actions
+constexpr size_t kReadChunk = 64 * 1024;  // per session per loop iteration
+constexpr size_t kWriteBudget = 4 << 20;  // per session per loop iteration
 constexpr int kMaxAcceptsPerLoop = 64;
 constexpr int kMaxActionsPerLoop = 64;
 
@@ -81,8 +81,7 @@ bool Server::start(std::string& error) {
     if (fd < 0) continue;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 128) == 0 &&
-        set_nonblocking(fd)) {
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 128) == 0 && set_nonblocking(fd)) {
       listen_fd_ = fd;
       break;
     }
@@ -192,8 +191,8 @@ void Server::accept_clients() {
   for (int i = 0; i < kMaxAcceptsPerLoop; ++i) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd =
+        accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN or a transient error: try again next loop
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -233,9 +232,8 @@ void Server::read_session(Session& s) {
 
 void Server::process_inbox(Session& s) {
   // One action at a time per session: a held action blocks the rest of its inbox.
-  for (int i = 0; i < kMaxActionsPerLoop && !s.in_action && !s.closing && !s.dead &&
-                  !s.inbox.empty();
-       ++i) {
+  for (int i = 0;
+       i < kMaxActionsPerLoop && !s.in_action && !s.closing && !s.dead && !s.inbox.empty(); ++i) {
     RequestParser::Item item = std::move(s.inbox.front());
     s.inbox.pop_front();
     s.in_action = true;

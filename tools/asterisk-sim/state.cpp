@@ -15,29 +15,47 @@ Member* Queue::member(const std::string& key) {
 
 const char* state_desc(int state) {
   switch (state) {
-    case 0: return "Down";
-    case 1: return "Rsrvd";
-    case 2: return "OffHook";
-    case 3: return "Dialing";
-    case 4: return "Ring";
-    case 5: return "Ringing";
-    case 6: return "Up";
-    case 7: return "Busy";
-    default: return "Unknown";
+    case 0:
+      return "Down";
+    case 1:
+      return "Rsrvd";
+    case 2:
+      return "OffHook";
+    case 3:
+      return "Dialing";
+    case 4:
+      return "Ring";
+    case 5:
+      return "Ringing";
+    case 6:
+      return "Up";
+    case 7:
+      return "Busy";
+    default:
+      return "Unknown";
   }
 }
 
 const char* extension_state_text(int s) {
   switch (s) {
-    case 0: return "Idle";
-    case 1: return "InUse";
-    case 2: return "Busy";
-    case 4: return "Unavailable";
-    case 8: return "Ringing";
-    case 9: return "InUse&Ringing";
-    case 16: return "Hold";
-    case 17: return "InUse&Hold";
-    default: return "Unknown";
+    case 0:
+      return "Idle";
+    case 1:
+      return "InUse";
+    case 2:
+      return "Busy";
+    case 4:
+      return "Unavailable";
+    case 8:
+      return "Ringing";
+    case 9:
+      return "InUse&Ringing";
+    case 16:
+      return "Hold";
+    case 17:
+      return "InUse&Hold";
+    default:
+      return "Unknown";
   }
 }
 
@@ -111,9 +129,10 @@ void SimState::remove_channel(const std::string& name) {
                  channels.end());
 }
 
-// Asterisk uniqueids are "<epoch>.<counter>".
+// Asterisk uniqueids are "<creation epoch>.<global counter>".
 std::string SimState::next_uniqueid() {
-  return std::to_string(static_cast<long long>(startup)) + "." + std::to_string(uniqueid_seq++);
+  return std::to_string(static_cast<long long>(std::time(nullptr))) + "." +
+         std::to_string(uniqueid_seq++);
 }
 
 std::string SimState::next_local_suffix() {

@@ -11,7 +11,14 @@
 namespace sim {
 
 // Device states as app_queue reports them in QueueMember "Status:".
-enum DeviceState { kDevUnknown = 0, kDevNotInUse = 1, kDevInUse = 2, kDevInvalid = 4, kDevUnavailable = 5, kDevRinging = 6 };
+enum DeviceState {
+  kDevUnknown = 0,
+  kDevNotInUse = 1,
+  kDevInUse = 2,
+  kDevInvalid = 4,
+  kDevUnavailable = 5,
+  kDevRinging = 6
+};
 
 struct Member {
   std::string name;  // MemberName (defaults to the interface)
@@ -108,8 +115,8 @@ struct Hint {
   int status = 0;
 };
 
-const char* state_desc(int state);       // "Up", "Ring", ...
-const char* extension_state_text(int);   // "Idle", "Unavailable", ...
+const char* state_desc(int state);      // "Up", "Ring", ...
+const char* extension_state_text(int);  // "Idle", "Unavailable", ...
 
 struct SimState {
   time_t startup = 0;
@@ -120,7 +127,7 @@ struct SimState {
 
   std::vector<Queue> queues;
   std::vector<Agent> agents;
-  std::vector<Channel> channels;  // creation order, as CoreShowChannels lists them
+  std::vector<Channel> channels;          // creation order, as CoreShowChannels lists them
   std::map<std::string, std::string> db;  // "/family/key" -> value, sorted like sqlite
   std::map<std::string, std::string> globals;
   std::vector<Peer> sip_peers;
