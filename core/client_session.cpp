@@ -48,15 +48,64 @@ ClientSession::~ClientSession() { connection_->set_handler(nullptr); }
 void ClientSession::start() { connection_->write(server_.config().banner + "\r\n"); }
 
 void ClientSession::send(const Message& message) {
-  if (connection_->closed()) return;
   std::string out;
   if (format_ == WireFormat::Xml) {
     message.has("Event") ? render_xml_event(message, out) : render_xml_command(message, out);
   } else {
     render_native(message, out);
   }
-  if (is_flash_) out.push_back('\0');
-  connection_->write(out);
+  write(std::move(out));
+}
+
+void ClientSession::write(std::string bytes) {
+  if (connection_->closed()) return;
+  if (is_flash_) bytes.push_back('\0');
+  connection_->write(bytes);
+}
+
+void ClientSession::complete(const Reply& reply, const Message& request) {
+  if (in_flight_ > 0) --in_flight_;
+  std::string out;
+  render_reply(reply, request, format_, out);
+  write(std::move(out));
+}
+
+bool ClientSession::sees(const Message& event) const {
+  if (identity_.type != ClientType::Agent) return true;
+  return event_concerns_agent(event, identity_.agent_id, identity_.interfaces);
+}
+
+void ClientSession::deliver_event(RenderedEvent& event) {
+  if (!wants_events() || connection_->closed() || !sees(event.event())) return;
+  const auto cap = server_.config().client_output_cap;
+  if (connection_->pending_output() >= cap) {
+    if (server_.config().disconnect_slow_clients) {
+      Poco::Logger::get("ampd.client")
+          .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
+                   connection_->peer(), identity_.user, connection_->pending_output());
+      server_.count_slow_disconnect();
+      closing_ = true;
+      connection_->close();
+      server_.session_closed(id_, "slow consumer");
+      return;
+    }
+    if (dropped_events_++ == 0) {
+      Poco::Logger::get("ampd.client")
+          .warning("client %s (%s) is not reading: dropping its events until it catches up",
+                   connection_->peer(), identity_.user);
+    }
+    server_.count_dropped_event();
+    return;
+  }
+  if (dropped_events_ > 0) {
+    // Tell the client what it missed before it sees anything newer.
+    send(Message{{"Event", "EventsDropped"},
+                 {"Count", std::to_string(dropped_events_)},
+                 {"Message", "Events were dropped because this client was not reading them"}});
+    dropped_events_ = 0;
+  }
+  connection_->write_shared(event.bytes(format_, is_flash_));
+  server_.count_delivered_event();
 }
 
 void ClientSession::on_data(std::string_view bytes) {
@@ -129,6 +178,16 @@ void ClientSession::handle(const Message& request) {
     return send(make_error(action, request, why));
   }
   if (iequals(action, "events")) return handle_events(request);
+  if (server_.dispatcher().knows(action)) {
+    ++in_flight_;
+    server_.dispatcher().dispatch(identity_, id_, request,
+                                  [&server = server_, id = id_, request](Reply reply) {
+                                    if (auto* session = server.session(id)) {
+                                      session->complete(reply, request);
+                                    }
+                                  });
+    return;
+  }
   send(make_error("Unknown", request, "Unknown command '" + action + "'"));
 }
 

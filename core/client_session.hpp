@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "event_fanout.hpp"
 #include "input_decoder.hpp"
 #include "login.hpp"
 #include "reactor.hpp"
+#include "reply.hpp"
 
 namespace ampd {
 
@@ -21,11 +23,18 @@ class ClientSession : public ConnectionHandler {
 
   void start();
   void send(const Message& message);
+  // An Asterisk event for this client, if it wants events and may see this one. Applies the
+  // output cap: a client that does not read loses events (counted, then a notice) or is
+  // disconnected, as configured; it never makes ampd buffer without bound.
+  void deliver_event(RenderedEvent& event);
+  // The answer to a command, when its handler has finished.
+  void complete(const Reply& reply, const Message& request);
   // Called on the reactor thread when the worker has checked the secret.
   void on_login_checked(const Message& request, const LoginResult& result);
 
   std::uint64_t id() const { return id_; }
   bool logged_in() const { return logged_in_; }
+  bool wants_events() const { return logged_in_ && events_on_ && !closing_; }
   const Identity& identity() const { return identity_; }
   WireFormat format() const { return format_; }
   const std::string& peer() const { return connection_->peer(); }
@@ -39,6 +48,8 @@ class ClientSession : public ConnectionHandler {
   void handle_login(const Message& request);
   void handle_events(const Message& request);
   void fail_fatally(const std::string& error);
+  void write(std::string bytes);
+  bool sees(const Message& event) const;
 
   Server& server_;
   std::uint64_t id_;
@@ -51,6 +62,8 @@ class ClientSession : public ConnectionHandler {
   bool is_flash_ = false;
   bool events_on_ = true;
   Identity identity_;
+  std::uint64_t dropped_events_ = 0;  // since the last notice
+  unsigned in_flight_ = 0;            // commands running for this client
 };
 
 }  // namespace ampd

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <filesystem>
 #include <functional>
@@ -81,6 +83,14 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"max_message_size", number(c.limits.max_message, 1024, 16 * 1024 * 1024)},
       {"max_headers", number(c.limits.max_headers, 8, 100000)},
       {"max_line_length", number(c.limits.max_line, 256, 16 * 1024 * 1024)},
+      {"client_output_cap", number(c.client_output_cap, 64 * 1024, 1024ull * 1024 * 1024)},
+      {"slow_client_policy",
+       [&c](const std::string& v, std::string& error) {
+         c.disconnect_slow_clients = iequals(v, "disconnect");
+         if (!c.disconnect_slow_clients && !iequals(v, "drop"))
+           error = "must be drop or disconnect";
+         return error.empty();
+       }},
       {"worker_threads", number(c.worker_threads, 1, 256)},
       {"worker_queue", number(c.worker_queue, 1, 1000000)},
   };
@@ -114,7 +124,16 @@ std::map<std::string, Setter> logging_keys(LoggingConfig& l, const std::filesyst
 
 std::map<std::string, Setter> asterisk_keys(AsteriskConfig& a) {
   return {
-      {"host", text(a.host)},
+      {"host",
+       [&a](const std::string& v, std::string& error) {
+         in6_addr probe;
+         a.host = v;
+         if (v != "localhost" && inet_pton(AF_INET, v.c_str(), &probe) != 1 &&
+             inet_pton(AF_INET6, v.c_str(), &probe) != 1) {
+           error = "must be a numeric IPv4/IPv6 address or localhost";
+         }
+         return error.empty();
+       }},
       {"port", number(a.port, 1, 65535)},
       {"username", text(a.username)},
       {"secret", text(a.secret)},

@@ -38,7 +38,9 @@ struct Config {
   NetworkAcl trusted_networks;
   std::string banner = "Asterisk Call Manager/1.1";
   WireLimits limits;
-  unsigned worker_threads = 4;
+  std::size_t client_output_cap = 4 * 1024 * 1024;  // bytes queued for one client
+  bool disconnect_slow_clients = false;             // else drop events, with a counted notice
+  unsigned worker_threads = 16;
   unsigned worker_queue = 1024;
   LoggingConfig logging;
   std::vector<AsteriskConfig> asterisk;  // the first is the default server

@@ -85,6 +85,7 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
       return fail("AgentID " + requested + " does not match this user's profile");
     }
     result.identity.agent_id = requested.empty() ? user->agent_id : requested;
+    result.identity.interfaces = user->interfaces;
     if (result.identity.agent_id.empty()) return fail("Type agent requires AgentID");
   }
   result.ok = true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "message.hpp"
 #include "users.hpp"
@@ -14,6 +15,7 @@ struct Identity {
   std::string user;
   ClientType type = ClientType::Monitor;
   std::string agent_id;
+  std::vector<std::string> interfaces;  // the agent's own, from the profile
 };
 
 struct LoginResult {

@@ -168,8 +168,10 @@ Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
 
 std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::string& host, int port,
                                                 std::string& error) {
-  const auto address =
-      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  // Names would need a blocking resolver; "localhost" is the one name worth accepting.
+  const auto numeric = host == "localhost" ? std::string("127.0.0.1") : host;
+  const auto address = (numeric.find(':') != std::string::npos ? "[" + numeric + "]" : numeric) +
+                       ":" + std::to_string(port);
   sockaddr_storage ss;
   int len = 0;
   if (!parse_socket_address(address, ss, len, error)) return nullptr;
@@ -211,6 +213,11 @@ void Connection::close_after_flush() {
   closing_ = true;
   bufferevent_disable(bev_, EV_READ);
   if (pending_output() == 0) shut("closed");
+}
+
+void Connection::close() {
+  handler_ = nullptr;
+  shut("closed");
 }
 
 void Connection::shut(const std::string& reason) {

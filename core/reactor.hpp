@@ -94,6 +94,8 @@ class Connection {
   std::size_t pending_output() const;
   // Stops reading, flushes what is queued, then closes and reports on_closed.
   void close_after_flush();
+  // Closes at once, dropping unsent output, without calling the handler.
+  void close();
   bool closed() const { return bev_ == nullptr; }
   const std::string& peer() const { return peer_; }
 

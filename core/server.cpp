@@ -4,16 +4,27 @@
 
 #include <csignal>
 
+#include "version.hpp"
+
 namespace ampd {
 
 Server::Server(Config config, std::shared_ptr<const UserStore> users)
     : config_(std::move(config)),
       users_(std::move(users)),
-      workers_(config_.worker_threads, config_.worker_queue) {}
+      workers_(config_.worker_threads, config_.worker_queue),
+      asterisk_(std::make_unique<AsteriskLink>(reactor_, config_.asterisk, *this)) {
+  load_plugins();
+  dispatcher_ = std::make_unique<CommandDispatcher>(
+      registry_, workers_, *asterisk_,
+      [this](std::function<void()> task) { reactor_.post(std::move(task)); });
+}
 
 Server::~Server() {
-  workers_.stop();  // workers post back to the reactor; stop them before it goes
+  workers_.stop();  // workers post back to the reactor and call Asterisk; stop them first
   sessions_.clear();
+  dispatcher_.reset();
+  asterisk_.reset();
+  plugins_.reset();
 }
 
 void Server::start() {
@@ -27,6 +38,11 @@ void Server::start() {
 }
 
 void Server::run() {
+  if (asterisk_->empty()) {
+    Poco::Logger::get("ampd").warning(
+        "no [asterisk.NAME] section: commands that need Asterisk will fail");
+  }
+  asterisk_->start();
   auto stop = [this] {
     Poco::Logger::get("ampd").information("termination requested, stopping");
     reactor_.stop();
@@ -53,6 +69,42 @@ void Server::session_closed(std::uint64_t id, const std::string& reason) {
   Poco::Logger::get("ampd.client").debug("client %Lu closed: %s", id, reason);
   // The session is inside its own callback: destroy it once the callback has returned.
   reactor_.post([this, id] { sessions_.erase(id); });
+}
+
+void Server::load_plugins() {
+  const auto dir = config_.plugin_dir.empty() ? std::string(kDefaultPluginDir) : config_.plugin_dir;
+  plugins_ = std::make_unique<PluginLoader>(registry_);
+  if (!plugins_->load_directory(dir)) {
+    Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
+    return;
+  }
+  for (const auto& p : plugins_->loaded()) {
+    Poco::Logger::get("ampd.plugins")
+        .information("loaded %s %s from %s (%z commands)", p.name, p.version, p.file,
+                     p.commands.size());
+  }
+}
+
+ClientSession* Server::session(std::uint64_t id) {
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void Server::on_asterisk_event(const std::string& server, const Message& event) {
+  // With several servers, native clients need to know where an event comes from.
+  Message tagged;
+  const Message* out = &event;
+  if (asterisk_->size() > 1) {
+    tagged = event;
+    tagged.add("Server", server);
+    out = &tagged;
+  }
+  RenderedEvent rendered(*out);
+  for (auto& [id, session] : sessions_) session->deliver_event(rendered);
+}
+
+void Server::on_session_event(std::uint64_t session_id, const Message& event) {
+  if (auto* s = session(session_id)) s->send(event);
 }
 
 bool Server::check_login_async(ClientSession& session, const Message& request) {

@@ -8,18 +8,22 @@
 #include <unordered_map>
 #include <vector>
 
+#include "asterisk_link.hpp"
 #include "client_session.hpp"
+#include "command_dispatcher.hpp"
+#include "command_registry.hpp"
 #include "config.hpp"
+#include "plugin_loader.hpp"
 #include "reactor.hpp"
 #include "users.hpp"
 #include "worker_pool.hpp"
 
 namespace ampd {
 
-class Server {
+class Server : public AsteriskEventSink {
  public:
   Server(Config config, std::shared_ptr<const UserStore> users);
-  ~Server();
+  ~Server() override;
 
   // Binds every listen address; throws std::runtime_error naming the one that failed.
   void start();
@@ -35,20 +39,39 @@ class Server {
   // Checks a login on a worker; the session hears back on the reactor thread if still connected.
   bool check_login_async(ClientSession& session, const Message& request);
   void session_closed(std::uint64_t id, const std::string& reason);
+  // The session with this id, if it is still connected.
+  ClientSession* session(std::uint64_t id);
+  CommandDispatcher& dispatcher() { return *dispatcher_; }
+  AsteriskLink& asterisk() { return *asterisk_; }
+
+  void on_asterisk_event(const std::string& server, const Message& event) override;
+  void on_session_event(std::uint64_t session_id, const Message& event) override;
+
   void count_protocol_disconnect() { ++protocol_disconnects_; }
+  void count_slow_disconnect() { ++slow_disconnects_; }
+  void count_dropped_event() { ++dropped_events_; }
+  void count_delivered_event() { ++delivered_events_; }
 
  private:
   void accept(int fd, std::string peer);
+  void load_plugins();
 
   Config config_;
   std::shared_ptr<const UserStore> users_;
   Reactor reactor_;
   WorkerPool workers_;
+  std::unique_ptr<AsteriskLink> asterisk_;
+  CommandRegistry registry_;
+  std::unique_ptr<PluginLoader> plugins_;
+  std::unique_ptr<CommandDispatcher> dispatcher_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<int> ports_;
   std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
   std::uint64_t next_session_id_ = 1;
   std::uint64_t protocol_disconnects_ = 0;
+  std::uint64_t slow_disconnects_ = 0;
+  std::uint64_t dropped_events_ = 0;
+  std::uint64_t delivered_events_ = 0;
 };
 
 }  // namespace ampd

@@ -71,6 +71,8 @@ std::shared_ptr<const UserStore> UserStore::from_ini(const IniFile& ini,
         }
       } else if (iequals(e.key, "agentid")) {
         user.agent_id = e.value;
+      } else if (iequals(e.key, "interface")) {
+        user.interfaces = split_list(e.value);
       } else if (iequals(e.key, "format")) {
         user.format = parse_wire_format(e.value);
         if (!user.format) {

@@ -22,6 +22,7 @@ struct UserProfile {
   std::string secret_hash;
   std::vector<ClientType> types;
   std::string agent_id;
+  std::vector<std::string> interfaces;  // e.g. PJSIP/1001: what an agent may act on and see
   std::optional<WireFormat> format;
 
   bool allows(ClientType type) const;

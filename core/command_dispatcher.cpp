@@ -1,0 +1,65 @@
+#include "command_dispatcher.hpp"
+
+#include <memory>
+
+#include "plugin_host.hpp"
+
+namespace ampd {
+
+std::string check_command(const Command& command, const Identity& who, const Message& request) {
+  if (static_cast<int>(who.type) < static_cast<int>(command.privilege)) {
+    return "Permission denied: " + command.name + " requires " +
+           client_type_name(command.privilege) + " privilege";
+  }
+  for (const auto& arg : command.args) {
+    if (arg.required && !request.has(arg.name)) {
+      return command.name + " requires the argument " + arg.name;
+    }
+  }
+  return {};
+}
+
+void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
+                                 const Message& request, std::function<void(Reply)> done) {
+  Reply reply;
+  reply.action = request.get("Action");
+  const Command* command = registry_.find(reply.action);
+  if (command == nullptr) {
+    reply.success = false;
+    reply.message = "Unknown command '" + reply.action + "'";
+    return answer(std::move(done), std::move(reply));
+  }
+  reply.action = command->name;
+  if (auto error = check_command(*command, who, request); !error.empty()) {
+    reply.success = false;
+    reply.message = std::move(error);
+    return answer(std::move(done), std::move(reply));
+  }
+
+  // The worker owns copies: the session may go away while the handler runs.
+  struct Job {
+    Identity who;
+    Message request;
+    std::function<void(Reply)> done;
+  };
+  auto job = std::make_shared<Job>(Job{who, request, std::move(done)});
+  const bool posted = workers_.try_post([this, job, command, session_id] {
+    Reply result;
+    result.action = command->name;
+    HandlerCall call{*command, job->request, job->who, job->request.get("Server"),
+                     CallContext{session_id, job->request.get("ActionID")}, gateway_};
+    run_handler(call, result);
+    answer(std::move(job->done), std::move(result));
+  });
+  if (!posted) {
+    reply.success = false;
+    reply.message = "Server busy: too many commands waiting, try again later";
+    answer(std::move(job->done), std::move(reply));
+  }
+}
+
+void CommandDispatcher::answer(std::function<void(Reply)> done, Reply reply) {
+  post_([done = std::move(done), reply = std::move(reply)]() mutable { done(std::move(reply)); });
+}
+
+}  // namespace ampd

@@ -1,0 +1,55 @@
+#include "event_fanout.hpp"
+
+#include "native_codec.hpp"
+#include "text.hpp"
+#include "xml_codec.hpp"
+
+namespace ampd {
+
+const SharedBytes& RenderedEvent::bytes(WireFormat format, bool nul_terminated) {
+  const auto index = (format == WireFormat::Xml ? 2u : 0u) + (nul_terminated ? 1u : 0u);
+  auto& slot = variants_[index];
+  if (!slot) {
+    auto text = std::make_shared<std::string>();
+    if (format == WireFormat::Xml) {
+      render_xml_event(event_, *text);
+    } else {
+      render_native(event_, *text);
+    }
+    if (nul_terminated) text->push_back('\0');
+    slot = std::move(text);
+  }
+  return slot;
+}
+
+bool event_concerns_agent(const Message& event, const std::string& agent_id,
+                          const std::vector<std::string>& interfaces) {
+  if (agent_id.empty()) return false;
+  const auto agent_channel = "Agent/" + agent_id;
+  for (const auto& h : event.headers()) {
+    const auto& v = h.value;
+    if (iequals(h.name, "Agent") || iequals(h.name, "AgentID")) {
+      if (v == agent_id || iequals(v, agent_channel)) return true;
+      continue;
+    }
+    const bool interface_field = iequals(h.name, "Interface") || iequals(h.name, "Location") ||
+                                 iequals(h.name, "MemberName") ||
+                                 iequals(h.name, "StateInterface") || iequals(h.name, "Member");
+    const bool channel_field = iequals(h.name, "Channel") || iequals(h.name, "DestChannel") ||
+                               iequals(h.name, "AgentCalled") ||
+                               iequals(h.name, "DestinationChannel");
+    if (!interface_field && !channel_field) continue;
+    if (iequals(v, agent_channel)) return true;
+    for (const auto& itf : interfaces) {
+      if (iequals(v, itf)) return true;
+      // Channels are the interface plus "-<unique suffix>", e.g. PJSIP/1001-00000001.
+      if (channel_field && v.size() > itf.size() && v[itf.size()] == '-' &&
+          iequals(std::string_view(v).substr(0, itf.size()), itf)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace ampd

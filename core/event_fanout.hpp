@@ -1,0 +1,28 @@
+// One Asterisk event on its way to many clients: rendered at most once per output variant
+// (format x isFlash), and the same bytes shared by every client's output buffer.
+#pragma once
+
+#include <array>
+
+#include "message.hpp"
+#include "reactor.hpp"
+#include "wire_format.hpp"
+
+namespace ampd {
+
+class RenderedEvent {
+ public:
+  explicit RenderedEvent(const Message& event) : event_(event) {}
+  const Message& event() const { return event_; }
+  const SharedBytes& bytes(WireFormat format, bool nul_terminated);
+
+ private:
+  const Message& event_;
+  std::array<SharedBytes, 4> variants_;
+};
+
+// Whether an agent client may see an event: only events about its own agent id or interface.
+bool event_concerns_agent(const Message& event, const std::string& agent_id,
+                          const std::vector<std::string>& interfaces);
+
+}  // namespace ampd

@@ -1,0 +1,41 @@
+#include "plugin_listing.hpp"
+
+#include "command_registry.hpp"
+#include "plugin_loader.hpp"
+
+namespace ampd {
+
+namespace {
+
+// "Channel, [Timeout]": optional arguments in brackets, as usage lines do.
+std::string describe_args(const Command& c) {
+  std::string out;
+  for (const auto& a : c.args) {
+    if (!out.empty()) out += ", ";
+    out += a.required ? a.name : "[" + a.name + "]";
+  }
+  return out;
+}
+
+}  // namespace
+
+int list_plugins(const std::string& dir, std::ostream& out) {
+  CommandRegistry registry;
+  PluginLoader loader(registry);
+  const bool readable = loader.load_directory(dir);
+  out << "Plugins in " << dir << (readable ? ":" : ": cannot read the directory") << "\n";
+  for (const auto& p : loader.loaded()) {
+    out << p.name << " " << p.version << " (" << p.file << ")\n";
+    for (const auto& name : p.commands) {
+      const Command* c = registry.find(name);
+      out << "  " << c->name << "  " << client_type_name(c->privilege);
+      if (!c->args.empty()) out << "  " << describe_args(*c);
+      if (!c->summary.empty()) out << "  -- " << c->summary;
+      out << "\n";
+    }
+  }
+  for (const auto& r : loader.refused()) out << "refused " << r.file << ": " << r.reason << "\n";
+  return readable && loader.refused().empty() ? 0 : 1;
+}
+
+}  // namespace ampd

@@ -1,0 +1,14 @@
+// ampd --list-plugins: what the plugin directory holds, as the daemon would load it.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+namespace ampd {
+
+// Loads every plugin in `dir`, prints each plugin with its version and commands (privilege,
+// arguments, summary) and each refused file with the reason, then unloads them. Returns 0 when
+// every plugin loaded, 1 when one was refused or the directory cannot be read.
+int list_plugins(const std::string& dir, std::ostream& out);
+
+}  // namespace ampd

@@ -1,0 +1,68 @@
+#include "system_plugin.hpp"
+
+#include <string>
+
+using ampd::sdk::AmiAction;
+using ampd::sdk::AmiResult;
+using ampd::sdk::Privilege;
+using ampd::sdk::Reply;
+using ampd::sdk::Request;
+
+namespace {
+
+// "Asterisk 1.4.44 built by ..." -> "1.4.44".
+std::string version_from_banner_line(const std::string& line) {
+  const std::string prefix = "Asterisk ";
+  if (line.rfind(prefix, 0) != 0) return {};
+  const auto end = line.find(' ', prefix.size());
+  return line.substr(prefix.size(), end == std::string::npos ? end : end - prefix.size());
+}
+
+// Asterisk's reason for a failed Command: modern Asterisk answers Error with the CLI's complaint
+// in the Output lines and only "Command output follows" as the Message.
+std::string command_error(const AmiResult& result) {
+  if (result.ok()) {
+    for (const auto& line : result.output()) {
+      if (!line.empty()) return line;
+    }
+  }
+  return result.error();
+}
+
+void server_version(const Request& request, Reply& reply) {
+  const auto server = request.server();
+  // 1.4 has no CoreSettings; an unknown version tries CoreSettings first.
+  if (!server || server->major != 1) {
+    const auto settings = request.call(AmiAction("CoreSettings"));
+    if (settings.success()) {
+      reply.add("AsteriskVersion", settings.response().get("AsteriskVersion"));
+      reply.add("AMIversion", settings.response().get("AMIversion"));
+      return;
+    }
+    if (!settings.ok() || (server && server->major != 0)) return reply.error(settings.error());
+  }
+  const auto shown = request.call(AmiAction("Command").add("Command", "core show version"));
+  const auto output = shown.output();
+  const auto version = output.empty() ? std::string() : version_from_banner_line(output.front());
+  if (!shown.success() || version.empty()) {
+    return reply.error(shown.success() ? "Cannot read the Asterisk version"
+                                       : command_error(shown));
+  }
+  reply.add("AsteriskVersion", version);
+  reply.add("AMIversion", server ? server->ami_version : "");
+}
+
+void command(const Request& request, Reply& reply) {
+  const auto result = request.call(AmiAction("Command").add("Command", request.get("Command")));
+  if (!result.success()) reply.error(command_error(result));
+  for (const auto& line : result.output()) reply.add("Output", line);
+}
+
+}  // namespace
+
+void load_system_plugin(ampd::sdk::Registrar& r) {
+  r.command("ServerVersion", Privilege::Monitor, {}, server_version,
+            "Retrieve the Asterisk server version");
+  r.command("Command", Privilege::Administrator, {ampd::sdk::required("Command")}, command,
+            "Execute an Asterisk CLI command; its output comes back as Output fields");
+}

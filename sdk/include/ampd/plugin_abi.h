@@ -1,0 +1,163 @@
+/* The binary boundary between ampd and its command plugins: plain C, so a plugin built with
+ * another compiler or standard library still loads.
+ *
+ * A plugin is a shared object that exports one symbol, ampd_plugin_entry, returning its
+ * descriptor. It links nothing from the daemon: every host service arrives as a function pointer
+ * in the ampd_host table handed to load() (the Redis module model), so the daemon needs no
+ * -rdynamic and a plugin has no undefined symbols against it.
+ *
+ * Compatibility: AMPD_PLUGIN_ABI_VERSION changes only when an existing struct or function
+ * changes meaning. New host functions are appended to ampd_host and new fields to the end of the
+ * size-tagged structs; each such struct starts with struct_size, so either side can tell what the
+ * other knows about (a plugin checks host->struct_size before calling a newer function).
+ *
+ * Strings are NUL-terminated UTF-8. Strings and views the host returns stay valid for the call
+ * to the handler that obtained them (request data) or until the owning handle is freed (AMI
+ * results). Host functions may be called from any worker thread; one request's handles must be
+ * used by the thread running its handler only. Exceptions never cross this boundary. */
+#ifndef AMPD_PLUGIN_ABI_H
+#define AMPD_PLUGIN_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AMPD_PLUGIN_ABI_VERSION 1u
+#define AMPD_PLUGIN_ENTRY_SYMBOL "ampd_plugin_entry"
+
+#if defined(__GNUC__)
+#define AMPD_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define AMPD_PLUGIN_EXPORT
+#endif
+
+/* The privilege a command needs; also a client's type. Ordered: administrator > agent > monitor. */
+#define AMPD_PRIVILEGE_MONITOR 0
+#define AMPD_PRIVILEGE_AGENT 1
+#define AMPD_PRIVILEGE_ADMINISTRATOR 2
+
+#define AMPD_LOG_ERROR 0
+#define AMPD_LOG_WARNING 1
+#define AMPD_LOG_INFO 2
+#define AMPD_LOG_DEBUG 3
+
+/* How an AMI call ended. OK means Asterisk answered (which may still be Response: Error). */
+#define AMPD_AMI_OK 0
+#define AMPD_AMI_TIMEOUT 1
+#define AMPD_AMI_DOWN 2
+#define AMPD_AMI_BUSY 3
+#define AMPD_AMI_NO_SERVER 4
+
+/* Opaque handles; only the host knows their layout. */
+typedef struct ampd_plugin ampd_plugin;           /* the host's record of one loaded plugin */
+typedef struct ampd_request ampd_request;         /* one client command being handled */
+typedef struct ampd_reply ampd_reply;             /* the answer a handler builds */
+typedef struct ampd_message ampd_message;         /* read-only ordered Name: value fields */
+typedef struct ampd_ami_action ampd_ami_action;   /* an action to send to Asterisk */
+typedef struct ampd_ami_result ampd_ami_result;   /* what Asterisk answered */
+
+/* Runs on a worker thread; may block in ami_call. Must not throw. */
+typedef void (*ampd_handler_fn)(void* user_data, const ampd_request* request, ampd_reply* reply);
+
+typedef struct ampd_arg_def {
+  const char* name;
+  int32_t required; /* non-zero: the core refuses the command without it */
+} ampd_arg_def;
+
+typedef struct ampd_command_def {
+  uint32_t struct_size; /* sizeof(ampd_command_def) */
+  const char* name;     /* matched case-insensitively; this spelling is the canonical one */
+  int32_t privilege;    /* AMPD_PRIVILEGE_* */
+  const ampd_arg_def* args;
+  uint32_t arg_count;
+  const char* summary;
+  ampd_handler_fn handler;
+  void* user_data;
+  void (*free_user_data)(void* user_data); /* may be NULL; called before the plugin is closed */
+} ampd_command_def;
+
+typedef struct ampd_server_info {
+  uint32_t struct_size; /* set by the caller to sizeof(ampd_server_info) */
+  int32_t connected;
+  int32_t major; /* Asterisk major version (1 for 1.4), 0 if unknown */
+  const char* name;
+  const char* asterisk_version; /* e.g. "20.20.1", "" if unknown */
+  const char* ami_version;      /* from the banner, e.g. "9.0.0" */
+} ampd_server_info;
+
+typedef struct ampd_host {
+  uint32_t struct_size; /* sizeof(ampd_host) as the host knows it */
+  uint32_t abi_version;
+
+  /* Plugin: register_command only inside load(); returns 0, or non-zero with a reason in
+   * `error` (name taken, bad definition, not loading). log works at any time. */
+  int (*register_command)(ampd_plugin* self, const ampd_command_def* def, char* error,
+                          size_t error_size);
+  void (*log)(ampd_plugin* self, int32_t level, const char* text);
+
+  /* Messages: fields in order; names compare case-insensitively; nth counts matches from 0. */
+  size_t (*message_size)(const ampd_message* m);
+  int (*message_at)(const ampd_message* m, size_t index, const char** name, const char** value);
+  const char* (*message_get)(const ampd_message* m, const char* name, size_t nth); /* or NULL */
+
+  /* The request: its fields as the client sent them, the command, and who asks. */
+  const ampd_message* (*request_fields)(const ampd_request* r);
+  const char* (*request_command)(const ampd_request* r); /* canonical command name */
+  const char* (*request_user)(const ampd_request* r);
+  int32_t (*request_client_type)(const ampd_request* r); /* AMPD_PRIVILEGE_* */
+  const char* (*request_agent_id)(const ampd_request* r);
+  /* The Asterisk server the request addresses (its Server field, else the default). Fills as
+   * much of *out as out->struct_size allows; returns 0, non-zero if no such server. */
+  int (*request_server_info)(const ampd_request* r, ampd_server_info* out);
+
+  /* AMI: build an action, send it (blocking) to the request's server, read the result. */
+  ampd_ami_action* (*action_new)(const char* action);
+  void (*action_add)(ampd_ami_action* a, const char* name, const char* value);
+  void (*action_free)(ampd_ami_action* a);
+  /* timeout_ms 0: the server's configured action timeout. Never returns NULL. */
+  ampd_ami_result* (*ami_call)(const ampd_request* r, const ampd_ami_action* a,
+                               uint32_t timeout_ms);
+  int32_t (*result_status)(const ampd_ami_result* res); /* AMPD_AMI_* */
+  int (*result_success)(const ampd_ami_result* res);    /* answered, and not Response: Error */
+  /* Why it failed: the link's error, or Asterisk's Message for Response: Error; else "". */
+  const char* (*result_error)(const ampd_ami_result* res);
+  const ampd_message* (*result_response)(const ampd_ami_result* res);
+  size_t (*result_event_count)(const ampd_ami_result* res);
+  const ampd_message* (*result_event)(const ampd_ami_result* res, size_t index);
+  const ampd_message* (*result_complete)(const ampd_ami_result* res); /* empty if none */
+  size_t (*result_output_count)(const ampd_ami_result* res);
+  const char* (*result_output)(const ampd_ami_result* res, size_t index);
+  void (*result_free)(ampd_ami_result* res);
+
+  /* The reply; it starts as Success with no message, fields or records. */
+  void (*reply_set_error)(ampd_reply* reply, const char* message);
+  void (*reply_set_message)(ampd_reply* reply, const char* message);
+  void (*reply_add_field)(ampd_reply* reply, const char* name, const char* value);
+  void (*reply_set_list)(ampd_reply* reply, int is_list);
+  /* Appends a record (and sets list shape); returns its index for reply_record_add_field. */
+  size_t (*reply_add_record)(ampd_reply* reply, const char* record_name);
+  void (*reply_record_add_field)(ampd_reply* reply, size_t record, const char* name,
+                                 const char* value);
+} ampd_host;
+
+typedef struct ampd_plugin_descriptor {
+  uint32_t struct_size; /* sizeof(ampd_plugin_descriptor) */
+  uint32_t abi_version; /* AMPD_PLUGIN_ABI_VERSION the plugin was built against */
+  const char* name;
+  const char* version;
+  /* Registers the plugin's commands. Returns 0, or non-zero with a reason in `error`; the host
+   * then drops whatever was registered and closes the plugin. */
+  int (*load)(const ampd_host* host, ampd_plugin* self, char* error, size_t error_size);
+  void (*unload)(void); /* may be NULL; called once at shutdown, after the last handler */
+} ampd_plugin_descriptor;
+
+typedef const ampd_plugin_descriptor* (*ampd_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AMPD_PLUGIN_ABI_H */

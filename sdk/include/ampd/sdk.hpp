@@ -1,0 +1,403 @@
+// The C++ face of the plugin ABI: header-only, compiled into each plugin, so no C++ type ever
+// crosses the .so boundary (only the C structs of plugin_abi.h do).
+//
+//   void load(ampd::sdk::Registrar& r) {
+//     r.command("Hello", ampd::sdk::Privilege::Monitor, {ampd::sdk::optional("Name")},
+//               [](const ampd::sdk::Request& req, ampd::sdk::Reply& reply) {
+//                 reply.message("Hello, " + req.get("Name", "world"));
+//               }, "Answers a greeting");
+//   }
+//   AMPD_PLUGIN("hello", "1.0", load)
+#pragma once
+
+#include <ampd/plugin_abi.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ampd::sdk {
+
+// The privilege a command needs, and a client's type.
+enum class Privilege : std::int32_t {
+  Monitor = AMPD_PRIVILEGE_MONITOR,
+  Agent = AMPD_PRIVILEGE_AGENT,
+  Administrator = AMPD_PRIVILEGE_ADMINISTRATOR
+};
+using ClientType = Privilege;
+
+enum class LogLevel : std::int32_t {
+  Error = AMPD_LOG_ERROR,
+  Warning = AMPD_LOG_WARNING,
+  Info = AMPD_LOG_INFO,
+  Debug = AMPD_LOG_DEBUG
+};
+
+enum class AmiStatus : std::int32_t {
+  Ok = AMPD_AMI_OK,
+  Timeout = AMPD_AMI_TIMEOUT,
+  Down = AMPD_AMI_DOWN,
+  Busy = AMPD_AMI_BUSY,
+  NoServer = AMPD_AMI_NO_SERVER
+};
+
+struct Arg {
+  std::string name;
+  bool required = false;
+};
+inline Arg required(std::string name) { return {std::move(name), true}; }
+inline Arg optional(std::string name) { return {std::move(name), false}; }
+
+struct Field {
+  std::string_view name;
+  std::string_view value;
+};
+
+// A read-only view of ordered Name: value fields (a request, a response, an event).
+class Fields {
+ public:
+  Fields(const ampd_host* host, const ampd_message* message) : host_(host), message_(message) {}
+
+  std::size_t size() const { return host_->message_size(message_); }
+  bool empty() const { return size() == 0; }
+  Field operator[](std::size_t index) const {
+    const char* name = "";
+    const char* value = "";
+    host_->message_at(message_, index, &name, &value);
+    return {name, value};
+  }
+  // The nth value named `name` (case-insensitive), or nullptr.
+  const char* find(const std::string& name, std::size_t nth = 0) const {
+    return host_->message_get(message_, name.c_str(), nth);
+  }
+  bool has(const std::string& name) const { return find(name) != nullptr; }
+  std::string get(const std::string& name, std::string_view fallback = {}) const {
+    const char* v = find(name);
+    return v ? std::string(v) : std::string(fallback);
+  }
+  std::vector<std::string> get_all(const std::string& name) const {
+    std::vector<std::string> out;
+    for (const char* v = find(name); v != nullptr; v = find(name, out.size())) out.emplace_back(v);
+    return out;
+  }
+
+  class iterator {
+   public:
+    iterator(const Fields* fields, std::size_t index) : fields_(fields), index_(index) {}
+    Field operator*() const { return (*fields_)[index_]; }
+    iterator& operator++() {
+      ++index_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return index_ != other.index_; }
+
+   private:
+    const Fields* fields_;
+    std::size_t index_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+ private:
+  const ampd_host* host_;
+  const ampd_message* message_;
+};
+
+// An action to send to Asterisk: its name and fields in order. A plain value, so tests can
+// compare what a handler sent.
+class AmiAction {
+ public:
+  explicit AmiAction(std::string action) : action_(std::move(action)) {}
+  AmiAction& add(std::string name, std::string value) {
+    fields_.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+  const std::string& action() const { return action_; }
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  // The first value named `name` (case-insensitive), `fallback` if none.
+  std::string get(std::string_view name, std::string_view fallback = {}) const;
+
+ private:
+  std::string action_;
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+// What Asterisk answered; owns the host's result handle.
+class AmiResult {
+ public:
+  AmiResult(const ampd_host* host, ampd_ami_result* result) : host_(host), result_(result) {}
+  AmiResult(AmiResult&& other) noexcept
+      : host_(other.host_), result_(std::exchange(other.result_, nullptr)) {}
+  AmiResult(const AmiResult&) = delete;
+  AmiResult& operator=(const AmiResult&) = delete;
+  AmiResult& operator=(AmiResult&&) = delete;
+  ~AmiResult() {
+    if (result_) host_->result_free(result_);
+  }
+
+  AmiStatus status() const { return static_cast<AmiStatus>(host_->result_status(result_)); }
+  bool ok() const { return status() == AmiStatus::Ok; }
+  // Asterisk answered and did not say Response: Error.
+  bool success() const { return host_->result_success(result_) != 0; }
+  // The link's error (timeout, down, ...) or Asterisk's own Message for Response: Error.
+  std::string error() const { return host_->result_error(result_); }
+  Fields response() const { return {host_, host_->result_response(result_)}; }
+  std::size_t event_count() const { return host_->result_event_count(result_); }
+  Fields event(std::size_t index) const { return {host_, host_->result_event(result_, index)}; }
+  std::vector<Fields> events() const {
+    std::vector<Fields> out;
+    for (std::size_t i = 0; i < event_count(); ++i) out.push_back(event(i));
+    return out;
+  }
+  Fields complete() const { return {host_, host_->result_complete(result_)}; }
+  std::vector<std::string> output() const {
+    std::vector<std::string> out;
+    const auto n = host_->result_output_count(result_);
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(host_->result_output(result_, i));
+    return out;
+  }
+
+ private:
+  const ampd_host* host_;
+  ampd_ami_result* result_;
+};
+
+struct ServerInfo {
+  std::string name;
+  bool connected = false;
+  int major = 0;  // Asterisk major version (1 for 1.4), 0 if unknown
+  std::string asterisk_version;
+  std::string ami_version;
+};
+
+// One client command being handled: its fields, who asks, and the way to Asterisk.
+class Request {
+ public:
+  Request(const ampd_host* host, ampd_plugin* self, const ampd_request* request)
+      : host_(host), self_(self), request_(request) {}
+
+  Fields fields() const { return {host_, host_->request_fields(request_)}; }
+  bool has(const std::string& name) const { return fields().has(name); }
+  std::string get(const std::string& name, std::string_view fallback = {}) const {
+    return fields().get(name, fallback);
+  }
+  std::vector<std::string> get_all(const std::string& name) const {
+    return fields().get_all(name);
+  }
+
+  std::string command() const { return host_->request_command(request_); }
+  std::string user() const { return host_->request_user(request_); }
+  ClientType client_type() const {
+    return static_cast<ClientType>(host_->request_client_type(request_));
+  }
+  std::string agent_id() const { return host_->request_agent_id(request_); }
+
+  // The Asterisk server this request addresses; nullopt if no such server is configured.
+  std::optional<ServerInfo> server() const {
+    ampd_server_info info{};
+    info.struct_size = sizeof info;
+    if (host_->request_server_info(request_, &info) != 0) return std::nullopt;
+    return ServerInfo{info.name ? info.name : "", info.connected != 0, info.major,
+                      info.asterisk_version ? info.asterisk_version : "",
+                      info.ami_version ? info.ami_version : ""};
+  }
+
+  // Sends `action` to the request's server and waits; timeout 0 = the server's own.
+  AmiResult call(const AmiAction& action, std::chrono::milliseconds timeout = {}) const {
+    ampd_ami_action* a = host_->action_new(action.action().c_str());
+    for (const auto& [name, value] : action.fields()) {
+      host_->action_add(a, name.c_str(), value.c_str());
+    }
+    ampd_ami_result* r = host_->ami_call(request_, a, static_cast<std::uint32_t>(timeout.count()));
+    host_->action_free(a);
+    return {host_, r};
+  }
+
+  void log(LogLevel level, const std::string& text) const {
+    host_->log(self_, static_cast<std::int32_t>(level), text.c_str());
+  }
+
+ private:
+  const ampd_host* host_;
+  ampd_plugin* self_;
+  const ampd_request* request_;
+};
+
+// The answer a handler builds: Success (the default) or an error, a message, fields, and for
+// list commands records. The core renders it in the client's format.
+class Reply {
+ public:
+  Reply(const ampd_host* host, ampd_reply* reply) : host_(host), reply_(reply) {}
+
+  void error(const std::string& message) { host_->reply_set_error(reply_, message.c_str()); }
+  void message(const std::string& message) { host_->reply_set_message(reply_, message.c_str()); }
+  Reply& add(const std::string& name, const std::string& value) {
+    host_->reply_add_field(reply_, name.c_str(), value.c_str());
+    return *this;
+  }
+  // Answer in list shape even when there are no records.
+  void list(bool on = true) { host_->reply_set_list(reply_, on ? 1 : 0); }
+
+  class Record {
+   public:
+    Record(const ampd_host* host, ampd_reply* reply, std::size_t index)
+        : host_(host), reply_(reply), index_(index) {}
+    Record& add(const std::string& name, const std::string& value) {
+      host_->reply_record_add_field(reply_, index_, name.c_str(), value.c_str());
+      return *this;
+    }
+
+   private:
+    const ampd_host* host_;
+    ampd_reply* reply_;
+    std::size_t index_;
+  };
+  // Appends a record named `name` (native: its Event name; XML: its element name).
+  Record record(const std::string& name) {
+    return {host_, reply_, host_->reply_add_record(reply_, name.c_str())};
+  }
+
+ private:
+  const ampd_host* host_;
+  ampd_reply* reply_;
+};
+
+using Handler = std::function<void(const Request&, Reply&)>;
+
+namespace detail {
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y)) return false;
+  }
+  return true;
+}
+
+inline void copy_error(const char* text, char* error, std::size_t size) {
+  if (error == nullptr || size == 0) return;
+  std::strncpy(error, text, size - 1);
+  error[size - 1] = '\0';
+}
+
+// What a command's user_data points at: the handler and what it needs to talk to the host.
+struct HandlerBox {
+  const ampd_host* host;
+  ampd_plugin* self;
+  Handler handler;
+};
+
+// The C handler: runs the C++ one and turns any exception into an error reply, because
+// exceptions must not cross the C boundary.
+inline void run_handler(void* user_data, const ampd_request* request, ampd_reply* reply) noexcept {
+  auto* box = static_cast<HandlerBox*>(user_data);
+  Reply answer(box->host, reply);
+  try {
+    box->handler(Request(box->host, box->self, request), answer);
+  } catch (const std::exception& e) {
+    answer.error(e.what());
+  } catch (...) {
+    answer.error("Command failed");
+  }
+}
+
+inline void free_handler(void* user_data) { delete static_cast<HandlerBox*>(user_data); }
+
+}  // namespace detail
+
+inline std::string AmiAction::get(std::string_view name, std::string_view fallback) const {
+  if (detail::iequals(name, "Action")) return action_;
+  for (const auto& [n, v] : fields_) {
+    if (detail::iequals(n, name)) return v;
+  }
+  return std::string(fallback);
+}
+
+// Registers commands while the plugin loads. A refused registration throws, which fails load.
+class Registrar {
+ public:
+  Registrar(const ampd_host* host, ampd_plugin* self) : host_(host), self_(self) {}
+
+  void command(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
+               Handler handler, const std::string& summary = {}) {
+    std::vector<ampd_arg_def> defs;
+    for (const auto& a : args) defs.push_back({a.name.c_str(), a.required ? 1 : 0});
+    auto* box = new detail::HandlerBox{host_, self_, std::move(handler)};
+    ampd_command_def def{};
+    def.struct_size = sizeof def;
+    def.name = name.c_str();
+    def.privilege = static_cast<std::int32_t>(privilege);
+    def.args = defs.data();
+    def.arg_count = static_cast<std::uint32_t>(defs.size());
+    def.summary = summary.c_str();
+    def.handler = &detail::run_handler;
+    def.user_data = box;
+    def.free_user_data = &detail::free_handler;
+    char error[256] = "";
+    if (host_->register_command(self_, &def, error, sizeof error) != 0) {
+      delete box;  // the host keeps user_data only for a registered command
+      throw std::runtime_error(error[0] ? error : "cannot register " + name);
+    }
+  }
+
+  void log(LogLevel level, const std::string& text) const {
+    host_->log(self_, static_cast<std::int32_t>(level), text.c_str());
+  }
+  const ampd_host* host() const { return host_; }
+  ampd_plugin* self() const { return self_; }
+
+ private:
+  const ampd_host* host_;
+  ampd_plugin* self_;
+};
+
+using LoadFn = void (*)(Registrar&);
+
+namespace detail {
+
+// The C load(): checks the host offers everything this header uses, then runs the C++ load.
+inline int run_load(LoadFn load, const ampd_host* host, ampd_plugin* self, char* error,
+                    std::size_t size) noexcept {
+  if (host == nullptr || host->struct_size < sizeof(ampd_host)) {
+    copy_error("the daemon's plugin host is older than this plugin's SDK", error, size);
+    return 1;
+  }
+  try {
+    Registrar registrar(host, self);
+    load(registrar);
+    return 0;
+  } catch (const std::exception& e) {
+    copy_error(e.what(), error, size);
+  } catch (...) {
+    copy_error("load failed", error, size);
+  }
+  return 1;
+}
+
+}  // namespace detail
+}  // namespace ampd::sdk
+
+// Defines the plugin's one exported symbol. LOAD_FN is `void fn(ampd::sdk::Registrar&)`;
+// UNLOAD_FN (AMPD_PLUGIN_WITH_UNLOAD) is `void fn()`, run once at shutdown.
+#define AMPD_PLUGIN_WITH_UNLOAD(NAME, VERSION, LOAD_FN, UNLOAD_FN)                        \
+  extern "C" AMPD_PLUGIN_EXPORT const ampd_plugin_descriptor* ampd_plugin_entry(void) {   \
+    static const ampd_plugin_descriptor descriptor = {                                    \
+        sizeof(ampd_plugin_descriptor), AMPD_PLUGIN_ABI_VERSION, NAME, VERSION,           \
+        [](const ampd_host* host, ampd_plugin* self, char* error, size_t size) -> int {   \
+          return ::ampd::sdk::detail::run_load(LOAD_FN, host, self, error, size);         \
+        },                                                                                \
+        UNLOAD_FN};                                                                       \
+    return &descriptor;                                                                   \
+  }
+
+#define AMPD_PLUGIN(NAME, VERSION, LOAD_FN) AMPD_PLUGIN_WITH_UNLOAD(NAME, VERSION, LOAD_FN, nullptr)

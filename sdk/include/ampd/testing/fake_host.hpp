@@ -1,0 +1,367 @@
+// A stand-in for the daemon, so a plugin's handlers are unit-tested in-process: load the
+// plugin's load function, build a request, script what Asterisk answers, run a command, and
+// look at the reply and at every action the handler sent.
+//
+//   ampd::sdk::testing::FakeHost host;
+//   host.load(my_plugin_load);
+//   host.on_ami([](const ampd::sdk::AmiAction& a) { return FakeHost::Answer::success({...}); });
+//   auto reply = host.run("ServerVersion", {{"ActionID", "1"}});
+//   EXPECT_EQ(reply.get("AsteriskVersion"), "20.1.0");
+//
+// It checks neither privilege nor required arguments: the daemon does that before a handler
+// runs. Use command() to check what a plugin declared.
+#pragma once
+
+#include <ampd/plugin_abi.h>
+
+#include <ampd/sdk.hpp>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ampd::sdk::testing {
+
+using FieldList = std::vector<std::pair<std::string, std::string>>;
+
+inline std::string find_in(const FieldList& fields, std::string_view name,
+                           std::string_view fallback = {}) {
+  for (const auto& [n, v] : fields) {
+    if (detail::iequals(n, name)) return v;
+  }
+  return std::string(fallback);
+}
+
+inline std::vector<std::string> find_all_in(const FieldList& fields, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : fields) {
+    if (detail::iequals(n, name)) out.push_back(v);
+  }
+  return out;
+}
+
+// The reply a handler built.
+struct FakeReply {
+  struct Record {
+    std::string name;
+    FieldList fields;
+    std::string get(std::string_view n) const { return find_in(fields, n); }
+  };
+  bool success = true;
+  std::string message;
+  FieldList fields;
+  bool is_list = false;
+  std::vector<Record> records;
+
+  std::string get(std::string_view name) const { return find_in(fields, name); }
+  std::vector<std::string> get_all(std::string_view name) const {
+    return find_all_in(fields, name);
+  }
+};
+
+// What a plugin declared for one command.
+struct FakeCommand {
+  std::string name;
+  Privilege privilege = Privilege::Monitor;
+  std::vector<Arg> args;
+  std::string summary;
+  ampd_handler_fn handler = nullptr;
+  void* user_data = nullptr;
+  void (*free_user_data)(void*) = nullptr;
+
+  bool requires_arg(std::string_view arg) const {
+    for (const auto& a : args) {
+      if (a.required && detail::iequals(a.name, arg)) return true;
+    }
+    return false;
+  }
+};
+
+class FakeHost {
+ public:
+  // A scripted AMI answer.
+  struct Answer {
+    AmiStatus status = AmiStatus::Ok;
+    std::string error;  // for a status other than Ok
+    FieldList response;
+    std::vector<FieldList> events;
+    FieldList complete;
+    std::vector<std::string> output;
+
+    static Answer success(FieldList fields = {}) {
+      Answer a;
+      a.response.emplace_back("Response", "Success");
+      for (auto& f : fields) a.response.push_back(std::move(f));
+      return a;
+    }
+    static Answer asterisk_error(std::string message) {
+      Answer a;
+      a.response = {{"Response", "Error"}, {"Message", std::move(message)}};
+      return a;
+    }
+    static Answer failure(AmiStatus status, std::string error) {
+      Answer a;
+      a.status = status;
+      a.error = std::move(error);
+      return a;
+    }
+  };
+  using Script = std::function<Answer(const AmiAction&)>;
+
+  // Who asks, and the Asterisk server the request addresses.
+  struct Who {
+    std::string user = "tester";
+    ClientType type = ClientType::Administrator;
+    std::string agent_id;
+  };
+
+  FakeHost() = default;
+  FakeHost(const FakeHost&) = delete;
+  FakeHost& operator=(const FakeHost&) = delete;
+  ~FakeHost() {
+    for (auto& c : commands_) {
+      if (c.free_user_data) c.free_user_data(c.user_data);
+    }
+    if (unload_) unload_();
+  }
+
+  // Runs a plugin's C++ load function; throws std::runtime_error with its error.
+  void load(LoadFn load) { finish_load(detail::run_load(load, table(), self(), error_, kError)); }
+  // Loads through the exported descriptor, as the daemon does.
+  void load(const ampd_plugin_descriptor* descriptor) {
+    finish_load(descriptor->load(table(), self(), error_, kError));
+    unload_ = descriptor->unload;
+  }
+
+  void on_ami(Script script) { script_ = std::move(script); }
+  void set_server(ServerInfo server) { server_ = std::move(server); }
+  void set_no_server() { server_.reset(); }
+
+  // Runs a command as the daemon would after its own checks; `fields` are the client's.
+  FakeReply run(std::string_view command, FieldList fields = {}, Who who = {}) {
+    const FakeCommand* c = this->command(command);
+    if (c == nullptr) throw std::runtime_error("no command " + std::string(command));
+    RequestState r{this, c->name, {std::move(fields)}, std::move(who)};
+    ReplyState reply;
+    c->handler(c->user_data, reinterpret_cast<const ampd_request*>(&r),
+               reinterpret_cast<ampd_reply*>(&reply));
+    return std::move(reply.reply);
+  }
+
+  const FakeCommand* command(std::string_view name) const {
+    for (const auto& c : commands_) {
+      if (detail::iequals(c.name, name)) return &c;
+    }
+    return nullptr;
+  }
+  const std::vector<FakeCommand>& commands() const { return commands_; }
+  // Every action handlers sent, in order.
+  const std::vector<AmiAction>& actions() const { return actions_; }
+  const std::vector<std::string>& log() const { return log_; }
+
+ private:
+  static constexpr std::size_t kError = 256;
+
+  struct MessageState {
+    FieldList fields;
+  };
+  struct RequestState {
+    FakeHost* host;
+    std::string command;
+    MessageState fields;
+    Who who;
+  };
+  struct ReplyState {
+    FakeReply reply;
+  };
+  struct ResultState {
+    Answer answer;
+    MessageState response;
+    std::vector<MessageState> events;
+    MessageState complete;
+    std::string error;
+  };
+
+  // Like the daemon, a failed load keeps none of the plugin's commands.
+  void finish_load(int rc) {
+    loading_ = false;
+    if (rc == 0) return;
+    while (commands_.size() > loaded_before_) {
+      auto& c = commands_.back();
+      if (c.free_user_data) c.free_user_data(c.user_data);
+      commands_.pop_back();
+    }
+    throw std::runtime_error(error_[0] ? error_ : "load failed");
+  }
+
+  ampd_plugin* self() {
+    loading_ = true;
+    loaded_before_ = commands_.size();
+    return reinterpret_cast<ampd_plugin*>(this);
+  }
+  static FakeHost& host_of(ampd_plugin* self) { return *reinterpret_cast<FakeHost*>(self); }
+  static const MessageState& msg(const ampd_message* m) {
+    return *reinterpret_cast<const MessageState*>(m);
+  }
+  static const ampd_message* handle(const MessageState& m) {
+    return reinterpret_cast<const ampd_message*>(&m);
+  }
+  static const RequestState& req(const ampd_request* r) {
+    return *reinterpret_cast<const RequestState*>(r);
+  }
+  static ResultState& res(const ampd_ami_result* r) {
+    return *reinterpret_cast<ResultState*>(const_cast<ampd_ami_result*>(r));
+  }
+  static FakeReply& rep(ampd_reply* r) { return reinterpret_cast<ReplyState*>(r)->reply; }
+  static AmiAction& act(ampd_ami_action* a) { return *reinterpret_cast<AmiAction*>(a); }
+
+  static int register_command(ampd_plugin* self, const ampd_command_def* def, char* error,
+                              std::size_t size) {
+    auto& host = host_of(self);
+    if (!host.loading_) {
+      detail::copy_error("commands can be registered only while loading", error, size);
+      return 1;
+    }
+    if (host.command(def->name) != nullptr) {
+      const std::string text = std::string("command ") + def->name + " is already registered";
+      detail::copy_error(text.c_str(), error, size);
+      return 1;
+    }
+    FakeCommand c;
+    c.name = def->name;
+    c.privilege = static_cast<Privilege>(def->privilege);
+    for (std::uint32_t i = 0; i < def->arg_count; ++i) {
+      c.args.push_back({def->args[i].name, def->args[i].required != 0});
+    }
+    c.summary = def->summary ? def->summary : "";
+    c.handler = def->handler;
+    c.user_data = def->user_data;
+    c.free_user_data = def->free_user_data;
+    host.commands_.push_back(std::move(c));
+    return 0;
+  }
+
+  static ResultState* make_result(const Answer& answer) {
+    auto* r = new ResultState{answer, {answer.response}, {}, {answer.complete}, {}};
+    for (const auto& e : answer.events) r->events.push_back({e});
+    if (answer.status != AmiStatus::Ok) {
+      r->error = answer.error;
+    } else if (detail::iequals(find_in(answer.response, "Response"), "Error")) {
+      r->error = find_in(answer.response, "Message");
+    }
+    return r;
+  }
+
+  static const ampd_host* table() {
+    static const ampd_host host = [] {
+      ampd_host h{};
+      h.struct_size = sizeof h;
+      h.abi_version = AMPD_PLUGIN_ABI_VERSION;
+      h.register_command = &register_command;
+      h.log = [](ampd_plugin* self, std::int32_t level, const char* text) {
+        static const char* const names[] = {"error", "warning", "info", "debug"};
+        host_of(self).log_.push_back(std::string(level >= 0 && level < 4 ? names[level] : "?") +
+                                     ": " + text);
+      };
+      h.message_size = [](const ampd_message* m) { return msg(m).fields.size(); };
+      h.message_at = [](const ampd_message* m, std::size_t i, const char** n,
+                        const char** v) -> int {
+        const auto& f = msg(m).fields;
+        if (i >= f.size()) return 1;
+        *n = f[i].first.c_str();
+        *v = f[i].second.c_str();
+        return 0;
+      };
+      h.message_get = [](const ampd_message* m, const char* name, std::size_t nth) -> const char* {
+        for (const auto& [n, v] : msg(m).fields) {
+          if (detail::iequals(n, name) && nth-- == 0) return v.c_str();
+        }
+        return nullptr;
+      };
+      h.request_fields = [](const ampd_request* r) { return handle(req(r).fields); };
+      h.request_command = [](const ampd_request* r) { return req(r).command.c_str(); };
+      h.request_user = [](const ampd_request* r) { return req(r).who.user.c_str(); };
+      h.request_client_type = [](const ampd_request* r) {
+        return static_cast<std::int32_t>(req(r).who.type);
+      };
+      h.request_agent_id = [](const ampd_request* r) { return req(r).who.agent_id.c_str(); };
+      h.request_server_info = [](const ampd_request* r, ampd_server_info* out) -> int {
+        const auto& s = req(r).host->server_;
+        if (!s) return 1;
+        out->connected = s->connected ? 1 : 0;
+        out->major = s->major;
+        out->name = s->name.c_str();
+        out->asterisk_version = s->asterisk_version.c_str();
+        out->ami_version = s->ami_version.c_str();
+        return 0;
+      };
+      h.action_new = [](const char* name) {
+        return reinterpret_cast<ampd_ami_action*>(new AmiAction(name));
+      };
+      h.action_add = [](ampd_ami_action* a, const char* n, const char* v) { act(a).add(n, v); };
+      h.action_free = [](ampd_ami_action* a) { delete &act(a); };
+      h.ami_call = [](const ampd_request* r, const ampd_ami_action* a, std::uint32_t) {
+        auto& host = *req(r).host;
+        const auto& action = *reinterpret_cast<const AmiAction*>(a);
+        host.actions_.push_back(action);
+        const Answer answer = host.script_ ? host.script_(action)
+                                           : Answer::failure(AmiStatus::Down, "no script");
+        return reinterpret_cast<ampd_ami_result*>(make_result(answer));
+      };
+      h.result_status = [](const ampd_ami_result* r) {
+        return static_cast<std::int32_t>(res(r).answer.status);
+      };
+      h.result_success = [](const ampd_ami_result* r) -> int {
+        return res(r).answer.status == AmiStatus::Ok && res(r).error.empty() &&
+               !detail::iequals(find_in(res(r).answer.response, "Response"), "Error");
+      };
+      h.result_error = [](const ampd_ami_result* r) { return res(r).error.c_str(); };
+      h.result_response = [](const ampd_ami_result* r) { return handle(res(r).response); };
+      h.result_event_count = [](const ampd_ami_result* r) { return res(r).events.size(); };
+      h.result_event = [](const ampd_ami_result* r, std::size_t i) {
+        return handle(res(r).events.at(i));
+      };
+      h.result_complete = [](const ampd_ami_result* r) { return handle(res(r).complete); };
+      h.result_output_count = [](const ampd_ami_result* r) { return res(r).answer.output.size(); };
+      h.result_output = [](const ampd_ami_result* r, std::size_t i) {
+        return res(r).answer.output.at(i).c_str();
+      };
+      h.result_free = [](ampd_ami_result* r) { delete &res(r); };
+      h.reply_set_error = [](ampd_reply* r, const char* m) {
+        rep(r).success = false;
+        rep(r).message = m;
+      };
+      h.reply_set_message = [](ampd_reply* r, const char* m) { rep(r).message = m; };
+      h.reply_add_field = [](ampd_reply* r, const char* n, const char* v) {
+        rep(r).fields.emplace_back(n, v);
+      };
+      h.reply_set_list = [](ampd_reply* r, int on) { rep(r).is_list = on != 0; };
+      h.reply_add_record = [](ampd_reply* r, const char* name) {
+        rep(r).is_list = true;
+        rep(r).records.push_back({name, {}});
+        return rep(r).records.size() - 1;
+      };
+      h.reply_record_add_field = [](ampd_reply* r, std::size_t i, const char* n, const char* v) {
+        rep(r).records.at(i).fields.emplace_back(n, v);
+      };
+      return h;
+    }();
+    return &host;
+  }
+
+  std::vector<FakeCommand> commands_;
+  std::vector<AmiAction> actions_;
+  std::vector<std::string> log_;
+  Script script_;
+  std::optional<ServerInfo> server_ = ServerInfo{"pbx", true, 20, "20.20.1", "9.0.0"};
+  void (*unload_)() = nullptr;
+  bool loading_ = false;
+  std::size_t loaded_before_ = 0;
+  char error_[kError] = "";
+};
+
+}  // namespace ampd::sdk::testing
