@@ -120,6 +120,15 @@ int AmpdApp::main(const std::vector<std::string>&) {
   auto& log = Poco::Logger::get("ampd");
   try {
     Server server(std::move(config), std::move(users));
+    server.set_reloader([this, &log](Config& fresh, std::shared_ptr<const UserStore>& users) {
+      std::vector<std::string> problems;
+      load_config(config_file_, fresh, problems);
+      if (problems.empty()) users = UserStore::load(fresh.users_file, problems);
+      for (const auto& p : problems) log.error("reload: %s", p);
+      if (!problems.empty()) return false;
+      setup_logging(fresh.logging);  // also reopens the log file after rotation
+      return true;
+    });
     server.start();
     log.information("ampd %s started (config %s)", std::string(kVersion), config_file_);
     server.run();

@@ -70,6 +70,15 @@ void ClientSession::complete(const Reply& reply, const Message& request) {
   write(std::move(out));
 }
 
+void ClientSession::say_goodbye() {
+  if (closing_) return;
+  if (logged_in_) {
+    send(Message{{"Event", "Shutdown"}, {"Shutdown", "Cleanly"}, {"Restart", "False"}});
+  }
+  closing_ = true;
+  connection_->close_after_flush();
+}
+
 bool ClientSession::sees(const Message& event) const {
   if (identity_.type != ClientType::Agent) return true;
   return event_concerns_agent(event, identity_.agent_id, identity_.interfaces);
@@ -179,6 +188,7 @@ void ClientSession::handle(const Message& request) {
   }
   if (iequals(action, "events")) return handle_events(request);
   if (server_.dispatcher().knows(action)) {
+    if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
     ++in_flight_;
     server_.dispatcher().dispatch(identity_, id_, request,
                                   [&server = server_, id = id_, request](Reply reply) {

@@ -34,6 +34,9 @@ class ClientSession : public ConnectionHandler {
 
   std::uint64_t id() const { return id_; }
   bool logged_in() const { return logged_in_; }
+  unsigned in_flight() const { return in_flight_; }
+  // Shutdown: an Asterisk-style Shutdown event to logged-in clients, then close after flushing.
+  void say_goodbye();
   bool wants_events() const { return logged_in_ && events_on_ && !closing_; }
   const Identity& identity() const { return identity_; }
   WireFormat format() const { return format_; }

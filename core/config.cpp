@@ -91,6 +91,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
            error = "must be drop or disconnect";
          return error.empty();
        }},
+      {"shutdown_timeout", number(c.shutdown_timeout_ms, 0, 600000)},
       {"worker_threads", number(c.worker_threads, 1, 256)},
       {"worker_queue", number(c.worker_queue, 1, 1000000)},
   };

@@ -43,12 +43,9 @@ void Server::run() {
         "no [asterisk.NAME] section: commands that need Asterisk will fail");
   }
   asterisk_->start();
-  auto stop = [this] {
-    Poco::Logger::get("ampd").information("termination requested, stopping");
-    reactor_.stop();
-  };
-  reactor_.on_signal(SIGINT, stop);
-  reactor_.on_signal(SIGTERM, stop);
+  reactor_.on_signal(SIGINT, [this] { begin_shutdown(); });
+  reactor_.on_signal(SIGTERM, [this] { begin_shutdown(); });
+  reactor_.on_signal(SIGHUP, [this] { reload(); });
   sigset_t held;
   sigemptyset(&held);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
@@ -83,6 +80,55 @@ void Server::load_plugins() {
         .information("loaded %s %s from %s (%z commands)", p.name, p.version, p.file,
                      p.commands.size());
   }
+}
+
+void Server::reload() {
+  auto& log = Poco::Logger::get("ampd");
+  log.information("SIGHUP: reloading %s", config_.path);
+  Config fresh;
+  std::shared_ptr<const UserStore> users;
+  if (!reloader_ || !reloader_(fresh, users)) {
+    log.error("reload failed: keeping the running configuration and users");
+    return;
+  }
+  if (fresh.listen != config_.listen || fresh.asterisk.size() != config_.asterisk.size() ||
+      fresh.worker_threads != config_.worker_threads) {
+    log.warning(
+        "listen addresses, [asterisk.*] sections and worker_threads change on restart only");
+  }
+  // What each new message, login and event reads from; sessions keep their connections.
+  fresh.listen = config_.listen;
+  fresh.asterisk = config_.asterisk;
+  fresh.worker_threads = config_.worker_threads;
+  config_ = std::move(fresh);
+  users_ = std::move(users);
+  log.information("reloaded: %z users", users_->users().size());
+}
+
+void Server::begin_shutdown() {
+  if (stopping_) {
+    reactor_.stop();  // a second signal: stop now
+    return;
+  }
+  stopping_ = true;
+  Poco::Logger::get("ampd").information("termination requested: finishing commands in flight");
+  for (auto& l : listeners_) l->pause();
+  shutdown_deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_timeout_ms);
+  shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] {
+    unsigned busy = 0;
+    for (const auto& [id, s] : sessions_) busy += s->in_flight();
+    if (busy == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
+  });
+  shutdown_timer_->start(20, true);
+}
+
+void Server::finish_shutdown() {
+  shutdown_timer_->cancel();
+  for (auto& [id, s] : sessions_) s->say_goodbye();
+  // Give the goodbyes a moment to leave, then stop.
+  shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });
+  shutdown_timer_->start(sessions_.empty() ? 0 : 200);
 }
 
 ClientSession* Server::session(std::uint64_t id) {

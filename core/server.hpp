@@ -3,7 +3,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +32,11 @@ class Server : public AsteriskEventSink {
   // Runs the reactor until a stop is requested (SIGINT/SIGTERM or stop()).
   void run();
   void stop() { reactor_.stop(); }
+  bool stopping() const { return stopping_; }
+  // SIGHUP: called on the reactor thread; returns the new config and users, or nothing to keep
+  // the current ones (the callback logs why).
+  using Reloader = std::function<bool(Config&, std::shared_ptr<const UserStore>&)>;
+  void set_reloader(Reloader reloader) { reloader_ = std::move(reloader); }
 
   const Config& config() const { return config_; }
   std::shared_ptr<const UserStore> users() const { return users_; }
@@ -55,6 +62,11 @@ class Server : public AsteriskEventSink {
  private:
   void accept(int fd, std::string peer);
   void load_plugins();
+  void reload();
+  // SIGTERM/SIGINT: stop accepting, let commands in flight finish (up to shutdown_timeout), say
+  // goodbye to every client, then stop the reactor.
+  void begin_shutdown();
+  void finish_shutdown();
 
   Config config_;
   std::shared_ptr<const UserStore> users_;
@@ -68,6 +80,10 @@ class Server : public AsteriskEventSink {
   std::vector<int> ports_;
   std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
   std::uint64_t next_session_id_ = 1;
+  Reloader reloader_;
+  bool stopping_ = false;
+  std::unique_ptr<Timer> shutdown_timer_;
+  std::chrono::steady_clock::time_point shutdown_deadline_;
   std::uint64_t protocol_disconnects_ = 0;
   std::uint64_t slow_disconnects_ = 0;
   std::uint64_t dropped_events_ = 0;

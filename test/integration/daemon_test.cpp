@@ -91,6 +91,51 @@ TEST(AmpdDaemon, ConfigurableBannerAndCleanStopOnTerm) {
   EXPECT_EQ(ampd.process().wait(), 0);
 }
 
+TEST(AmpdDaemon, HupReloadsUsersAndKeepsClientsConnected) {
+  AmpdInstance ampd;
+  auto old_client = ampd.connect();
+  old_client->read_line();
+  old_client->send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n");
+  ASSERT_NE(old_client->read_native().find("accepted"), std::string::npos);
+
+  std::string hash;
+  ASSERT_EQ(run_command({AMPD_BINARY, "--hash-secret"}, "later\n", hash), 0);
+  ampd.dir().write("users.ini",
+                   standard_users() + "[late]\nsecret = " + hash + "types = monitor\n");
+  ampd.process().signal(SIGHUP);
+  ASSERT_NE(ampd.process().wait_for_line("reloaded:"), "");
+
+  auto c = ampd.connect();
+  c->read_line();
+  c->send("Action: Login\r\nUsername: late\r\nSecret: later\r\n\r\n");
+  EXPECT_NE(c->read_native().find("Authentication accepted"), std::string::npos);
+  old_client->send("Action: Ping\r\nActionID: after-hup\r\n\r\n");
+  EXPECT_NE(old_client->read_native().find("ActionID: after-hup"), std::string::npos);
+}
+
+TEST(AmpdDaemon, HupWithABrokenConfigKeepsTheRunningOne) {
+  AmpdInstance ampd;
+  ampd.dir().write("ampd.ini", "[server]\nformat = martian\n");
+  ampd.process().signal(SIGHUP);
+  EXPECT_NE(ampd.process().wait_for_line("reload failed"), "");
+  auto c = ampd.connect();
+  c->read_line();
+  c->send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n");
+  EXPECT_NE(c->read_native().find("Authentication accepted"), std::string::npos);
+}
+
+TEST(AmpdDaemon, TermSaysGoodbyeToClients) {
+  AmpdInstance ampd;
+  auto c = ampd.connect();
+  c->read_line();
+  c->send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n");
+  c->read_native();
+  ampd.process().signal(SIGTERM);
+  EXPECT_EQ(c->read_native(), "Event: Shutdown\r\nShutdown: Cleanly\r\nRestart: False\r\n\r\n");
+  EXPECT_TRUE(c->closed_by_peer());
+  EXPECT_EQ(ampd.process().wait(), 0);
+}
+
 TEST(AmpdDaemon, DaemonModeWritesAndRemovesThePidFile) {
   AmpdInstance probe;  // only for its config files
   const auto pidfile = probe.dir().file("ampd.pid");
