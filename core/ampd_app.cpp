@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "config.hpp"
+#include "plugin_listing.hpp"
 #include "secret_hash.hpp"
 #include "server.hpp"
 #include "users.hpp"
@@ -33,6 +34,9 @@ void AmpdApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(Option("version", "V", "print the version and exit"));
   options.addOption(
       Option("check-config", "", "validate the configuration and users file, print each problem"));
+  options.addOption(Option("list-plugins", "",
+                           "list the plugins in DIR (default: [server] plugins) and their commands")
+                        .argument("DIR", false));
   options.addOption(Option("hash-secret", "",
                            "read a secret on stdin and print the form stored in the users file"));
 }
@@ -41,6 +45,9 @@ void AmpdApp::handleOption(const std::string& name, const std::string& value) {
   ServerApplication::handleOption(name, value);
   if (name == "config-file") {
     config_file_ = value;
+  } else if (name == "list-plugins") {
+    action_ = name;
+    plugin_dir_ = value;
   } else if (name == "help" || name == "version" || name == "check-config" ||
              name == "hash-secret") {
     action_ = name;
@@ -57,6 +64,18 @@ int AmpdApp::check_config() {
   if (!problems.empty()) return 1;
   std::cout << config_file_ << ": OK\n";
   return EXIT_OK;
+}
+
+int AmpdApp::list_plugins_in_dir() {
+  if (plugin_dir_.empty()) {
+    std::vector<std::string> problems;
+    Config config;
+    load_config(config_file_, config, problems);
+    for (const auto& p : problems) std::cerr << "ampd: " << p << "\n";
+    if (!problems.empty()) return EXIT_CONFIG;
+    plugin_dir_ = config.plugin_dir.empty() ? kDefaultPluginDir : config.plugin_dir;
+  }
+  return list_plugins(plugin_dir_, std::cout);
 }
 
 int AmpdApp::hash_secret_from_stdin() {
@@ -105,6 +124,7 @@ int AmpdApp::main(const std::vector<std::string>&) {
   if (action_ == "hash-secret") return hash_secret_from_stdin();
   if (config_file_.empty()) config_file_ = kDefaultConfigFile;
   if (action_ == "check-config") return check_config();
+  if (action_ == "list-plugins") return list_plugins_in_dir();
 
   std::vector<std::string> problems;
   Config config;

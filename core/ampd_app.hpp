@@ -16,10 +16,12 @@ class AmpdApp : public Poco::Util::ServerApplication {
  private:
   int check_config();
   int hash_secret_from_stdin();
+  int list_plugins_in_dir();
   void setup_logging(const struct LoggingConfig& logging);
 
   std::string config_file_;
-  std::string action_;  // help, version, check-config, hash-secret, or empty to serve
+  std::string action_;  // help, version, check-config, hash-secret, list-plugins, or empty to serve
+  std::string plugin_dir_;  // --list-plugins=DIR
 };
 
 }  // namespace ampd

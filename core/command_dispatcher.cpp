@@ -46,8 +46,12 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
   const bool posted = workers_.try_post([this, job, command, session_id] {
     Reply result;
     result.action = command->name;
-    HandlerCall call{*command, job->request, job->who, job->request.get("Server"),
-                     CallContext{session_id, job->request.get("ActionID")}, gateway_};
+    HandlerCall call{*command,
+                     job->request,
+                     job->who,
+                     job->request.get("Server"),
+                     CallContext{session_id, job->request.get("ActionID")},
+                     gateway_};
     run_handler(call, result);
     answer(std::move(job->done), std::move(result));
   });

@@ -19,8 +19,8 @@ class CommandDispatcher {
  public:
   using PostToReactor = std::function<void(std::function<void()>)>;
 
-  CommandDispatcher(const CommandRegistry& registry, WorkerPool& workers,
-                    AsteriskGateway& gateway, PostToReactor post_to_reactor)
+  CommandDispatcher(const CommandRegistry& registry, WorkerPool& workers, AsteriskGateway& gateway,
+                    PostToReactor post_to_reactor)
       : registry_(registry),
         workers_(workers),
         gateway_(gateway),

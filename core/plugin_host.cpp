@@ -108,9 +108,9 @@ ampd_ami_result* ami_call(const ampd_request* r, const ampd_ami_action* a,
   auto& call = req(r).call;
   auto* state = new ResultState{};
   try {
-    state->result = call.gateway.call(call.context, call.server,
-                                      *reinterpret_cast<const Message*>(a),
-                                      std::chrono::milliseconds(timeout_ms));
+    state->result =
+        call.gateway.call(call.context, call.server, *reinterpret_cast<const Message*>(a),
+                          std::chrono::milliseconds(timeout_ms));
   } catch (const std::exception& e) {
     state->result = AmiResult{};
     state->result.status = AmiResult::Status::Down;

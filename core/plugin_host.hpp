@@ -20,9 +20,9 @@ struct PluginState {
   std::string name;
   std::string file;
   CommandRegistry* registry = nullptr;
-  bool loading = false;                // register_command is allowed only while true
-  std::string registration_error;      // the first refused registration, if any
-  std::vector<std::string> commands;   // canonical names it registered
+  bool loading = false;               // register_command is allowed only while true
+  std::string registration_error;     // the first refused registration, if any
+  std::vector<std::string> commands;  // canonical names it registered
 };
 
 // One command to run: everything a handler may ask the host about.
@@ -37,9 +37,7 @@ struct HandlerCall {
 
 const ampd_host* plugin_host_table();
 
-inline ampd_plugin* to_handle(PluginState& state) {
-  return reinterpret_cast<ampd_plugin*>(&state);
-}
+inline ampd_plugin* to_handle(PluginState& state) { return reinterpret_cast<ampd_plugin*>(&state); }
 
 // Runs the command's handler into `reply` (reply.action already set). Never throws: a handler
 // that throws or crashes out through the C boundary gives an error reply.

@@ -1,5 +1,7 @@
 #include "plugin_listing.hpp"
 
+#include <Poco/Logger.h>
+
 #include "command_registry.hpp"
 #include "plugin_loader.hpp"
 
@@ -22,7 +24,12 @@ std::string describe_args(const Command& c) {
 int list_plugins(const std::string& dir, std::ostream& out) {
   CommandRegistry registry;
   PluginLoader loader(registry);
+  // The listing says everything the loader would log; don't say it twice.
+  auto& log = Poco::Logger::get("ampd.plugins");
+  const int level = log.getLevel();
+  log.setLevel(Poco::Message::PRIO_FATAL);
   const bool readable = loader.load_directory(dir);
+  log.setLevel(level);
   out << "Plugins in " << dir << (readable ? ":" : ": cannot read the directory") << "\n";
   for (const auto& p : loader.loaded()) {
     out << p.name << " " << p.version << " (" << p.file << ")\n";

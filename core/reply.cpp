@@ -94,8 +94,7 @@ void render_xml_list(const Reply& reply, const Message& request, std::string& ou
 
 }  // namespace
 
-void render_reply(const Reply& reply, const Message& request, WireFormat format,
-                  std::string& out) {
+void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out) {
   const bool list = reply.success && reply.is_list;
   if (format == WireFormat::Xml) {
     if (list) return render_xml_list(reply, request, out);

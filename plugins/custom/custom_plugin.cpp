@@ -4,11 +4,11 @@
 
 using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
-using ampd::sdk::detail::iequals;
 using ampd::sdk::Field;
 using ampd::sdk::Privilege;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
+using ampd::sdk::detail::iequals;
 
 namespace {
 

@@ -45,8 +45,7 @@ void server_version(const Request& request, Reply& reply) {
   const auto output = shown.output();
   const auto version = output.empty() ? std::string() : version_from_banner_line(output.front());
   if (!shown.success() || version.empty()) {
-    return reply.error(shown.success() ? "Cannot read the Asterisk version"
-                                       : command_error(shown));
+    return reply.error(shown.success() ? "Cannot read the Asterisk version" : command_error(shown));
   }
   reply.add("AsteriskVersion", version);
   reply.add("AMIversion", server ? server->ami_version : "");

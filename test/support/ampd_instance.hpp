@@ -16,6 +16,7 @@ struct AmpdSetup {
   std::string server{};    // extra lines for [server]
   std::string sections{};  // extra sections (e.g. [asterisk.pbx])
   std::string users{};     // extra users
+  bool plugins = true;     // point [server] plugins at the build tree's plugins
 };
 
 class AmpdInstance {
@@ -32,8 +33,24 @@ class AmpdInstance {
   int port_ = 0;
 };
 
+// The Asterisk simulator on a free loopback port.
+class SimInstance {
+ public:
+  explicit SimInstance(const std::vector<std::string>& options = {}, int port = 0);
+  int port() const { return port_; }
+  Process& process() { return *process_; }
+  // An [asterisk.NAME] section pointing ampd at this simulator.
+  std::string section(const std::string& name = "pbx", const std::string& extra = "") const;
+
+ private:
+  std::unique_ptr<Process> process_;
+  int port_ = 0;
+};
+
 // Users in every instance: admin (administrator, monitor), mon (monitor), agent1 (agent 1001),
 // multi (monitor, agent; agentid 1002), xmlmon (monitor, format xml).
 std::string standard_users();
+// The stored form of kSecret, for extra users.
+const std::string& secret_hash();
 
 }  // namespace ampd::test

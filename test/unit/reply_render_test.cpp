@@ -92,9 +92,10 @@ TEST(ReplyRender, XmlErrorCarriesTheMessageAsAttributeAndText) {
   r.action = "Command";
   r.success = false;
   r.message = "No such command 'x'";
-  EXPECT_EQ(render(r, WireFormat::Xml),
-            "<command action=\"command\" response=\"Error\" ActionID=\"7\" "
-            "Message=\"No such command &apos;x&apos;\">No such command &apos;x&apos;</command>\r\n");
+  EXPECT_EQ(
+      render(r, WireFormat::Xml),
+      "<command action=\"command\" response=\"Error\" ActionID=\"7\" "
+      "Message=\"No such command &apos;x&apos;\">No such command &apos;x&apos;</command>\r\n");
 }
 
 }  // namespace

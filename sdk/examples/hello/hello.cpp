@@ -16,8 +16,8 @@ void hello_ping(const Request& request, Reply& reply) {
   if (!result.success()) return reply.error(result.error());
   const auto elapsed = std::chrono::steady_clock::now() - start;
   reply.add("Ping", result.response().get("Ping", "Pong"));
-  reply.add("RoundTripMs", std::to_string(
-                               std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+  reply.add("RoundTripMs",
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
 }
 
 void load(Registrar& r) {

@@ -52,12 +52,12 @@ extern "C" {
 #define AMPD_AMI_NO_SERVER 4
 
 /* Opaque handles; only the host knows their layout. */
-typedef struct ampd_plugin ampd_plugin;           /* the host's record of one loaded plugin */
-typedef struct ampd_request ampd_request;         /* one client command being handled */
-typedef struct ampd_reply ampd_reply;             /* the answer a handler builds */
-typedef struct ampd_message ampd_message;         /* read-only ordered Name: value fields */
-typedef struct ampd_ami_action ampd_ami_action;   /* an action to send to Asterisk */
-typedef struct ampd_ami_result ampd_ami_result;   /* what Asterisk answered */
+typedef struct ampd_plugin ampd_plugin;         /* the host's record of one loaded plugin */
+typedef struct ampd_request ampd_request;       /* one client command being handled */
+typedef struct ampd_reply ampd_reply;           /* the answer a handler builds */
+typedef struct ampd_message ampd_message;       /* read-only ordered Name: value fields */
+typedef struct ampd_ami_action ampd_ami_action; /* an action to send to Asterisk */
+typedef struct ampd_ami_result ampd_ami_result; /* what Asterisk answered */
 
 /* Runs on a worker thread; may block in ami_call. Must not throw. */
 typedef void (*ampd_handler_fn)(void* user_data, const ampd_request* request, ampd_reply* reply);
@@ -76,7 +76,9 @@ typedef struct ampd_command_def {
   const char* summary;
   ampd_handler_fn handler;
   void* user_data;
-  void (*free_user_data)(void* user_data); /* may be NULL; called before the plugin is closed */
+  /* May be NULL. The host owns user_data only once registration succeeded, and then calls this
+   * before the plugin is closed; after a refused registration the plugin still owns it. */
+  void (*free_user_data)(void* user_data);
 } ampd_command_def;
 
 typedef struct ampd_server_info {

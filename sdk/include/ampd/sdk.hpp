@@ -189,9 +189,7 @@ class Request {
   std::string get(const std::string& name, std::string_view fallback = {}) const {
     return fields().get(name, fallback);
   }
-  std::vector<std::string> get_all(const std::string& name) const {
-    return fields().get_all(name);
-  }
+  std::vector<std::string> get_all(const std::string& name) const { return fields().get_all(name); }
 
   std::string command() const { return host_->request_command(request_); }
   std::string user() const { return host_->request_user(request_); }
@@ -389,15 +387,18 @@ inline int run_load(LoadFn load, const ampd_host* host, ampd_plugin* self, char*
 
 // Defines the plugin's one exported symbol. LOAD_FN is `void fn(ampd::sdk::Registrar&)`;
 // UNLOAD_FN (AMPD_PLUGIN_WITH_UNLOAD) is `void fn()`, run once at shutdown.
-#define AMPD_PLUGIN_WITH_UNLOAD(NAME, VERSION, LOAD_FN, UNLOAD_FN)                        \
-  extern "C" AMPD_PLUGIN_EXPORT const ampd_plugin_descriptor* ampd_plugin_entry(void) {   \
-    static const ampd_plugin_descriptor descriptor = {                                    \
-        sizeof(ampd_plugin_descriptor), AMPD_PLUGIN_ABI_VERSION, NAME, VERSION,           \
-        [](const ampd_host* host, ampd_plugin* self, char* error, size_t size) -> int {   \
-          return ::ampd::sdk::detail::run_load(LOAD_FN, host, self, error, size);         \
-        },                                                                                \
-        UNLOAD_FN};                                                                       \
-    return &descriptor;                                                                   \
+#define AMPD_PLUGIN_WITH_UNLOAD(NAME, VERSION, LOAD_FN, UNLOAD_FN)                      \
+  extern "C" AMPD_PLUGIN_EXPORT const ampd_plugin_descriptor* ampd_plugin_entry(void) { \
+    static const ampd_plugin_descriptor descriptor = {                                  \
+        sizeof(ampd_plugin_descriptor),                                                 \
+        AMPD_PLUGIN_ABI_VERSION,                                                        \
+        NAME,                                                                           \
+        VERSION,                                                                        \
+        [](const ampd_host* host, ampd_plugin* self, char* error, size_t size) -> int { \
+          return ::ampd::sdk::detail::run_load(LOAD_FN, host, self, error, size);       \
+        },                                                                              \
+        UNLOAD_FN};                                                                     \
+    return &descriptor;                                                                 \
   }
 
 #define AMPD_PLUGIN(NAME, VERSION, LOAD_FN) AMPD_PLUGIN_WITH_UNLOAD(NAME, VERSION, LOAD_FN, nullptr)

@@ -81,43 +81,46 @@ struct FakeCommand {
   }
 };
 
+// A scripted AMI answer.
+struct AmiAnswer {
+  AmiStatus status = AmiStatus::Ok;
+  std::string error;  // for a status other than Ok
+  FieldList response;
+  std::vector<FieldList> events;
+  FieldList complete;
+  std::vector<std::string> output;
+
+  static AmiAnswer success(FieldList fields = {}) {
+    AmiAnswer a;
+    a.response.emplace_back("Response", "Success");
+    for (auto& f : fields) a.response.push_back(std::move(f));
+    return a;
+  }
+  static AmiAnswer asterisk_error(std::string message) {
+    AmiAnswer a;
+    a.response = {{"Response", "Error"}, {"Message", std::move(message)}};
+    return a;
+  }
+  static AmiAnswer failure(AmiStatus status, std::string error) {
+    AmiAnswer a;
+    a.status = status;
+    a.error = std::move(error);
+    return a;
+  }
+};
+
+// Who asks.
+struct Caller {
+  std::string user = "tester";
+  ClientType type = ClientType::Administrator;
+  std::string agent_id;
+};
+
 class FakeHost {
  public:
-  // A scripted AMI answer.
-  struct Answer {
-    AmiStatus status = AmiStatus::Ok;
-    std::string error;  // for a status other than Ok
-    FieldList response;
-    std::vector<FieldList> events;
-    FieldList complete;
-    std::vector<std::string> output;
-
-    static Answer success(FieldList fields = {}) {
-      Answer a;
-      a.response.emplace_back("Response", "Success");
-      for (auto& f : fields) a.response.push_back(std::move(f));
-      return a;
-    }
-    static Answer asterisk_error(std::string message) {
-      Answer a;
-      a.response = {{"Response", "Error"}, {"Message", std::move(message)}};
-      return a;
-    }
-    static Answer failure(AmiStatus status, std::string error) {
-      Answer a;
-      a.status = status;
-      a.error = std::move(error);
-      return a;
-    }
-  };
+  using Answer = AmiAnswer;
+  using Who = Caller;
   using Script = std::function<Answer(const AmiAction&)>;
-
-  // Who asks, and the Asterisk server the request addresses.
-  struct Who {
-    std::string user = "tester";
-    ClientType type = ClientType::Administrator;
-    std::string agent_id;
-  };
 
   FakeHost() = default;
   FakeHost(const FakeHost&) = delete;
@@ -308,8 +311,8 @@ class FakeHost {
         auto& host = *req(r).host;
         const auto& action = *reinterpret_cast<const AmiAction*>(a);
         host.actions_.push_back(action);
-        const Answer answer = host.script_ ? host.script_(action)
-                                           : Answer::failure(AmiStatus::Down, "no script");
+        const Answer answer =
+            host.script_ ? host.script_(action) : Answer::failure(AmiStatus::Down, "no script");
         return reinterpret_cast<ampd_ami_result*>(make_result(answer));
       };
       h.result_status = [](const ampd_ami_result* r) {
