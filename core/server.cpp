@@ -75,11 +75,6 @@ void Server::load_plugins() {
     Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
     return;
   }
-  for (const auto& p : plugins_->loaded()) {
-    Poco::Logger::get("ampd.plugins")
-        .information("loaded %s %s from %s (%z commands)", p.name, p.version, p.file,
-                     p.commands.size());
-  }
 }
 
 void Server::reload() {
