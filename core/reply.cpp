@@ -1,8 +1,5 @@
 #include "reply.hpp"
 
-#include <cctype>
-#include <map>
-
 #include "native_codec.hpp"
 #include "responses.hpp"
 #include "text.hpp"
@@ -41,38 +38,6 @@ void render_native_list(const Reply& reply, const Message& request, std::string&
   render_native(complete, out);
 }
 
-// XML names as render_xml_event makes them (Asterisk's mxml convention): lowercased, invalid
-// characters replaced by '_', a leading '_' if the first character cannot start a name.
-// Duplicates xml_codec.cpp's private helper, which the lists need for element names too.
-bool name_char(char c, bool first) {
-  const auto u = static_cast<unsigned char>(c);
-  if (std::isalpha(u) || c == '_') return true;
-  return !first && (std::isdigit(u) || c == '-' || c == '.');
-}
-
-std::string xml_name(std::string_view name, bool lower) {
-  std::string out;
-  if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
-  for (char c : name) {
-    const char k = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
-    out.push_back(name_char(k, false) ? k : '_');
-  }
-  return out;
-}
-
-// Writes name="value" attributes; a repeated name gets -1, -2, ... as in render_xml_event.
-void write_attributes(const Message& m, bool lower, std::string& out) {
-  std::map<std::string, int> seen;
-  for (const auto& h : m.headers()) {
-    auto key = xml_name(h.name, lower);
-    const auto n = seen[to_lower(key)]++;
-    if (n > 0) key += "-" + std::to_string(n);
-    out.append(" ").append(key).append("=\"");
-    append_xml_escaped(h.value, out);
-    out.append("\"");
-  }
-}
-
 void render_xml_list(const Reply& reply, const Message& request, std::string& out) {
   Message attrs;
   attrs.add("action", to_lower(reply.action));
@@ -82,11 +47,11 @@ void render_xml_list(const Reply& reply, const Message& request, std::string& ou
   for (const auto& h : reply.fields.headers()) attrs.add(h.name, h.value);
   attrs.add("ListItems", std::to_string(reply.records.size()));
   out.append("<command");
-  write_attributes(attrs, false, out);
+  append_xml_attributes(attrs, false, out);
   out.append(">");
   for (const auto& record : reply.records) {
     out.append("<").append(xml_name(record.name, true));
-    write_attributes(record.fields, true, out);
+    append_xml_attributes(record.fields, true, out);
     out.append(" />");
   }
   out.append("</command>\r\n");

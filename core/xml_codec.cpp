@@ -17,7 +17,8 @@ bool name_char(char c, bool first) {
   return !first && (std::isdigit(u) || c == '-' || c == '.');
 }
 
-// Makes `name` a valid XML attribute name; `lower` follows Asterisk's mxml convention.
+}  // namespace
+
 std::string xml_name(std::string_view name, bool lower) {
   std::string out;
   if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
@@ -28,26 +29,17 @@ std::string xml_name(std::string_view name, bool lower) {
   return out;
 }
 
-// Appends name="value" pairs; a name seen before gets -1, -2, ... so repeated keys survive.
-class AttributeWriter {
- public:
-  AttributeWriter(std::string& out, bool lower) : out_(out), lower_(lower) {}
-  void write(std::string_view name, std::string_view value) {
-    auto key = xml_name(name, lower_);
-    const auto seen = seen_[to_lower(key)]++;
-    if (seen > 0) key += "-" + std::to_string(seen);
-    out_.append(" ").append(key).append("=\"");
-    append_xml_escaped(value, out_);
-    out_.append("\"");
+void append_xml_attributes(const Message& attributes, bool lower, std::string& out) {
+  std::map<std::string, int> seen;
+  for (const auto& h : attributes.headers()) {
+    auto key = xml_name(h.name, lower);
+    const auto n = seen[to_lower(key)]++;
+    if (n > 0) key += "-" + std::to_string(n);
+    out.append(" ").append(key).append("=\"");
+    append_xml_escaped(h.value, out);
+    out.append("\"");
   }
-
- private:
-  std::string& out_;
-  bool lower_;
-  std::map<std::string, int> seen_;
-};
-
-}  // namespace
+}
 
 void append_xml_escaped(std::string_view value, std::string& out) {
   for (char c : value) {
@@ -114,15 +106,15 @@ std::string parse_xml_command(std::string_view element, const WireLimits& limits
 }
 
 void render_xml_command(const Message& message, std::string& out) {
-  out.append("<command");
-  AttributeWriter attrs(out, false);
-  attrs.write("action", to_lower(message.get("Action", "Unknown")));
+  Message attributes;
+  attributes.add("action", to_lower(message.get("Action", "Unknown")));
   const auto* response = message.find("Response");
-  if (response) attrs.write("response", *response);
+  if (response) attributes.add("response", *response);
   for (const auto& h : message.headers()) {
-    if (iequals(h.name, "Action") || iequals(h.name, "Response")) continue;
-    attrs.write(h.name, h.value);
+    if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) attributes.add(h.name, h.value);
   }
+  out.append("<command");
+  append_xml_attributes(attributes, false, out);
   // The reference's general error form carries the message as element text; keep the
   // attribute too so clients parsing the login error form find it as well.
   if (response && iequals(*response, "Error")) {
@@ -135,13 +127,13 @@ void render_xml_command(const Message& message, std::string& out) {
 }
 
 void render_xml_event(const Message& message, std::string& out) {
-  out.append("<event");
-  AttributeWriter attrs(out, true);
-  attrs.write("name", message.get("Event"));
+  Message attributes;
+  attributes.add("name", message.get("Event"));
   for (const auto& h : message.headers()) {
-    if (iequals(h.name, "Event")) continue;
-    attrs.write(h.name, h.value);
+    if (!iequals(h.name, "Event")) attributes.add(h.name, h.value);
   }
+  out.append("<event");
+  append_xml_attributes(attributes, true, out);
   out.append(" />\r\n");
 }
 

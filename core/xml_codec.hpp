@@ -24,6 +24,11 @@ void render_xml_command(const Message& message, std::string& out);
 // own XML manager (mxml) does it, repeated names suffixed -1, -2, ...
 void render_xml_event(const Message& message, std::string& out);
 
+// Makes `name` a valid XML name; `lower` follows Asterisk's mxml convention for events.
+std::string xml_name(std::string_view name, bool lower);
+// Appends ` name="value"` for each header, names made valid, a repeated name suffixed -1, -2...
+void append_xml_attributes(const Message& attributes, bool lower, std::string& out);
+
 // Escapes the five XML entities and encodes control characters so values survive a round trip.
 void append_xml_escaped(std::string_view value, std::string& out);
 
