@@ -10,6 +10,7 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <iostream>
@@ -52,6 +53,15 @@ void AmpdApp::handleOption(const std::string& name, const std::string& value) {
              name == "hash-secret") {
     action_ = name;
     if (name == "help" || name == "version") stopOptionsProcessing();
+  }
+}
+
+// Every client is a socket: take all the descriptors the hard limit allows (often 1024 soft).
+void AmpdApp::raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
   }
 }
 
@@ -137,6 +147,7 @@ int AmpdApp::main(const std::vector<std::string>&) {
   }
   setup_logging(config.logging);
   std::signal(SIGPIPE, SIG_IGN);  // a client vanishing mid-write is an ordinary close
+  raise_file_limit();
   auto& log = Poco::Logger::get("ampd");
   try {
     Server server(std::move(config), std::move(users));

@@ -15,6 +15,7 @@ class AmpdApp : public Poco::Util::ServerApplication {
 
  private:
   int check_config();
+  static void raise_file_limit();
   int hash_secret_from_stdin();
   int list_plugins_in_dir();
   void setup_logging(const struct LoggingConfig& logging);

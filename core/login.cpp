@@ -1,5 +1,6 @@
 #include "login.hpp"
 
+#include "login_cache.hpp"
 #include "secret_hash.hpp"
 #include "text.hpp"
 
@@ -57,7 +58,11 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
     verify_secret(has_secret ? *secret : "", dummy);
     return fail(kAuthFailed);
   }
-  if (has_secret && !verify_secret(*secret, user->secret_hash)) return fail(kAuthFailed);
+  if (has_secret) {
+    const bool cached = policy.cache && policy.cache->known(user->name, *secret, user->secret_hash);
+    if (!cached && !verify_secret(*secret, user->secret_hash)) return fail(kAuthFailed);
+    if (!cached && policy.cache) policy.cache->remember(user->name, *secret, user->secret_hash);
+  }
 
   const auto* type_name = request.find("Type");
   std::optional<ClientType> type;

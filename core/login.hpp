@@ -26,9 +26,12 @@ struct LoginResult {
   bool is_flash = false;
 };
 
+class LoginCache;
+
 struct LoginPolicy {
   WireFormat default_format = WireFormat::Native;
-  bool peer_trusted = false;  // trust is on and the peer is in trusted_networks
+  bool peer_trusted = false;    // trust is on and the peer is in trusted_networks
+  LoginCache* cache = nullptr;  // skips the slow hash for a secret verified before
 };
 
 // The answer format for a login exchange, readable before the secret is checked: the request's

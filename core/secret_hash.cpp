@@ -5,22 +5,16 @@
 #include <Poco/HMACEngine.h>
 #include <Poco/PBKDF2Engine.h>
 #include <Poco/RandomStream.h>
-#include <Poco/SHA2Engine.h>
 
 #include <charconv>
 #include <sstream>
 #include <vector>
 
+#include "sha256_engine.hpp"
+
 namespace ampd {
 
 namespace {
-
-// Poco 1.11's SHA2Engine lacks the BLOCK_SIZE/DIGEST_SIZE that HMACEngine needs.
-class Sha256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
 
 using Pbkdf2 = Poco::PBKDF2Engine<Poco::HMACEngine<Sha256Engine>>;
 constexpr std::string_view kScheme = "pbkdf2-sha256";

@@ -15,6 +15,7 @@
 #include "command_dispatcher.hpp"
 #include "command_registry.hpp"
 #include "config.hpp"
+#include "login_cache.hpp"
 #include "plugin_loader.hpp"
 #include "reactor.hpp"
 #include "users.hpp"
@@ -72,6 +73,7 @@ class Server : public AsteriskEventSink {
   std::shared_ptr<const UserStore> users_;
   Reactor reactor_;
   WorkerPool workers_;
+  LoginCache login_cache_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;
   std::unique_ptr<PluginLoader> plugins_;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "login.hpp"
+#include "login_cache.hpp"
 #include "network_acl.hpp"
 #include "secret_hash.hpp"
 #include "users.hpp"
@@ -141,6 +142,19 @@ TEST_F(LoginTest, FormatAndFlash) {
   EXPECT_TRUE(r.is_flash);
   EXPECT_FALSE(login({{"User", "alice"}, {"Secret", "pw"}, {"Format", "json"}}).ok);
   EXPECT_EQ(login({{"Secret", "pw"}}).message, "Login requires Username (or User)");
+}
+
+TEST_F(LoginTest, CacheRemembersOnlyVerifiedSecrets) {
+  LoginCache cache;
+  const auto* alice = users_->find("alice");
+  EXPECT_FALSE(cache.known("Alice", "pw", alice->secret_hash));
+  const LoginPolicy policy{WireFormat::Native, false, &cache};
+  EXPECT_FALSE(check_login({{"User", "alice"}, {"Secret", "nope"}}, *users_, policy).ok);
+  EXPECT_FALSE(cache.known("Alice", "nope", alice->secret_hash));
+  EXPECT_TRUE(check_login({{"User", "alice"}, {"Secret", "pw"}}, *users_, policy).ok);
+  EXPECT_TRUE(cache.known("Alice", "pw", alice->secret_hash));
+  EXPECT_FALSE(cache.known("Alice", "pw", "another stored hash"));  // users file changed
+  EXPECT_FALSE(check_login({{"User", "alice"}, {"Secret", "PW"}}, *users_, policy).ok);
 }
 
 TEST(Users, ProblemsNameFileLineAndKey) {
