@@ -38,6 +38,7 @@ ClientSession::ClientSession(Server& server, std::uint64_t id,
     : server_(server),
       id_(id),
       connection_(std::move(connection)),
+      deadline_(server.reactor(), [this] { on_deadline(); }),
       decoder_(server.config().limits),
       format_(server.config().format) {
   connection_->set_handler(this);
@@ -45,7 +46,42 @@ ClientSession::ClientSession(Server& server, std::uint64_t id,
 
 ClientSession::~ClientSession() { connection_->set_handler(nullptr); }
 
-void ClientSession::start() { connection_->write(server_.config().banner + "\r\n"); }
+void ClientSession::start() {
+  connection_->write(server_.config().banner + "\r\n");
+  arm_deadline();
+}
+
+void ClientSession::arm_deadline() {
+  const auto& c = server_.config();
+  const auto ms = logged_in_ ? c.idle_timeout_ms : c.login_timeout_ms;
+  if (ms > 0) deadline_.start(ms);
+}
+
+void ClientSession::on_deadline() {
+  if (closing_) return;
+  if (logged_in_) {
+    close_with_error("Idle timeout: nothing received for " +
+                         std::to_string(server_.config().idle_timeout_ms / 1000) + " s",
+                     "idle timeout");
+  } else {
+    close_with_error("Login timeout: log in within " +
+                         std::to_string(server_.config().login_timeout_ms / 1000) +
+                         " s of connecting",
+                     "login timeout");
+  }
+}
+
+void ClientSession::close_with_error(const std::string& error, const std::string& category) {
+  Poco::Logger::get("ampd.client")
+      .notice("client %s%s disconnected (%s): %s", connection_->peer(),
+              identity_.user.empty() ? std::string() : " (" + identity_.user + ")", category,
+              error);
+  server_.count_disconnect(category);
+  send(make_error("Unknown", {}, error + "; closing the connection"));
+  closing_ = true;
+  deadline_.cancel();
+  connection_->close_after_flush();
+}
 
 void ClientSession::send(const Message& message) {
   std::string out;
@@ -92,7 +128,7 @@ void ClientSession::deliver_event(RenderedEvent& event) {
       Poco::Logger::get("ampd.client")
           .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
                    connection_->peer(), identity_.user, connection_->pending_output());
-      server_.count_slow_disconnect();
+      server_.count_disconnect("slow consumer");
       closing_ = true;
       connection_->close();
       server_.session_closed(id_, "slow consumer");
@@ -119,6 +155,7 @@ void ClientSession::deliver_event(RenderedEvent& event) {
 
 void ClientSession::on_data(std::string_view bytes) {
   if (closing_) return;
+  if (logged_in_ && server_.config().idle_timeout_ms > 0) arm_deadline();
   decoder_.append(bytes);
   process_input();
 }
@@ -151,12 +188,7 @@ void ClientSession::process_input() {
 }
 
 void ClientSession::fail_fatally(const std::string& error) {
-  Poco::Logger::get("ampd.client")
-      .warning("client %s disconnected: %s", connection_->peer(), error);
-  server_.count_protocol_disconnect();
-  send(make_error("Unknown", {}, error + "; closing the connection"));
-  closing_ = true;
-  connection_->close_after_flush();
+  close_with_error(error, "protocol error");
 }
 
 void ClientSession::handle(const Message& request) {
@@ -189,6 +221,12 @@ void ClientSession::handle(const Message& request) {
   if (iequals(action, "events")) return handle_events(request);
   if (server_.dispatcher().knows(action)) {
     if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
+    if (in_flight_ >= server_.config().max_in_flight) {
+      return send(make_error(action, request,
+                             "Too many commands in flight (limit " +
+                                 std::to_string(server_.config().max_in_flight) +
+                                 "): wait for answers before sending more"));
+    }
     ++in_flight_;
     server_.dispatcher().dispatch(identity_, id_, request,
                                   [&server = server_, id = id_, request](Reply reply) {
@@ -207,6 +245,11 @@ void ClientSession::handle_login(const Message& request) {
   }
   // The answer uses the format the client asks for, even when the login fails.
   format_ = login_reply_format(request, *server_.users(), server_.config().format);
+  if (const auto wait = server_.login_blocked_for(peer()); wait > 0) {
+    return send(make_error(
+        "Login", request,
+        "Too many failed logins from this address: try again in " + std::to_string(wait) + " s"));
+  }
   login_pending_ = true;
   if (!server_.check_login_async(*this, request)) {
     login_pending_ = false;
@@ -218,6 +261,8 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
   login_pending_ = false;
   if (result.ok) {
     logged_in_ = true;
+    deadline_.cancel();
+    arm_deadline();
     identity_ = result.identity;
     format_ = result.format;
     is_flash_ = result.is_flash;
@@ -229,6 +274,7 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
                      connection_->peer());
     send(make_response("Login", "Success", request, result.message));
   } else {
+    if (result.bad_credentials) server_.login_failed(peer());
     Poco::Logger::get("ampd.client")
         .notice("login refused from %s: %s", connection_->peer(), result.message);
     send(make_error("Login", request, result.message));

@@ -32,6 +32,9 @@ class ClientSession : public ConnectionHandler {
   // Called on the reactor thread when the worker has checked the secret.
   void on_login_checked(const Message& request, const LoginResult& result);
 
+  // Closes with a last error message; logged and counted by `category`.
+  void close_with_error(const std::string& error, const std::string& category);
+
   std::uint64_t id() const { return id_; }
   bool logged_in() const { return logged_in_; }
   unsigned in_flight() const { return in_flight_; }
@@ -51,12 +54,15 @@ class ClientSession : public ConnectionHandler {
   void handle_login(const Message& request);
   void handle_events(const Message& request);
   void fail_fatally(const std::string& error);
+  void arm_deadline();
+  void on_deadline();
   void write(std::string bytes);
   bool sees(const Message& event) const;
 
   Server& server_;
   std::uint64_t id_;
   std::unique_ptr<Connection> connection_;
+  Timer deadline_;  // login timeout before login, idle timeout after
   InputDecoder decoder_;
   WireFormat format_;
   bool logged_in_ = false;

@@ -83,6 +83,12 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"max_message_size", number(c.limits.max_message, 1024, 16 * 1024 * 1024)},
       {"max_headers", number(c.limits.max_headers, 8, 100000)},
       {"max_line_length", number(c.limits.max_line, 256, 16 * 1024 * 1024)},
+      {"max_clients", number(c.max_clients, 1, 1000000)},
+      {"max_in_flight", number(c.max_in_flight, 1, 100000)},
+      {"login_timeout", number(c.login_timeout_ms, 0, 3600000)},
+      {"idle_timeout", number(c.idle_timeout_ms, 0, 86400000)},
+      {"login_attempts", number(c.login_attempts, 0, 1000000)},
+      {"login_window", number(c.login_window_ms, 1000, 86400000)},
       {"client_output_cap", number(c.client_output_cap, 64 * 1024, 1024ull * 1024 * 1024)},
       {"slow_client_policy",
        [&c](const std::string& v, std::string& error) {

@@ -38,6 +38,12 @@ struct Config {
   NetworkAcl trusted_networks;
   std::string banner = "Asterisk Call Manager/1.1";
   WireLimits limits;
+  unsigned max_clients = 20000;       // connections beyond are refused with an error
+  unsigned max_in_flight = 32;        // commands one client may have running at once
+  unsigned login_timeout_ms = 10000;  // a client must log in this soon after connecting (0 off)
+  unsigned idle_timeout_ms = 0;       // logged-in clients silent this long are closed (0 off)
+  unsigned login_attempts = 5;        // failed logins per address within login_window (0 off)
+  unsigned login_window_ms = 60000;
   std::size_t client_output_cap = 4 * 1024 * 1024;  // bytes queued for one client
   bool disconnect_slow_clients = false;             // else drop events, with a counted notice
   unsigned shutdown_timeout_ms = 5000;  // SIGTERM: how long commands in flight may finish

@@ -13,6 +13,7 @@ constexpr const char* kAuthFailed = "Authentication failed";
 LoginResult fail(std::string message) {
   LoginResult r;
   r.message = std::move(message);
+  r.bad_credentials = r.message == kAuthFailed;
   return r;
 }
 

@@ -20,7 +20,8 @@ struct Identity {
 
 struct LoginResult {
   bool ok = false;
-  std::string message;  // "Authentication accepted" or why not
+  bool bad_credentials = false;  // unknown user or wrong secret: what login throttling counts
+  std::string message;           // "Authentication accepted" or why not
   Identity identity;
   WireFormat format = WireFormat::Native;
   bool is_flash = false;

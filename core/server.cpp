@@ -12,7 +12,10 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
     : config_(std::move(config)),
       users_(std::move(users)),
       workers_(config_.worker_threads, config_.worker_queue),
+
       asterisk_(std::make_unique<AsteriskLink>(reactor_, config_.asterisk, *this)) {
+  login_throttle_.configure(config_.login_attempts,
+                            std::chrono::milliseconds(config_.login_window_ms));
   load_plugins();
   dispatcher_ = std::make_unique<CommandDispatcher>(
       registry_, workers_, *asterisk_,
@@ -56,9 +59,15 @@ void Server::run() {
 void Server::accept(int fd, std::string peer) {
   const auto id = next_session_id_++;
   auto connection = std::make_unique<Connection>(reactor_, fd, std::move(peer));
+  const bool full = sessions_.size() >= config_.max_clients;
   Poco::Logger::get("ampd.client").debug("client %s connected", connection->peer());
   auto session = std::make_unique<ClientSession>(*this, id, std::move(connection));
   session->start();
+  if (full) {
+    session->close_with_error(
+        "Too many clients (limit " + std::to_string(config_.max_clients) + "), try again later",
+        "too many clients");
+  }
   sessions_.emplace(id, std::move(session));
 }
 
@@ -97,6 +106,8 @@ void Server::reload() {
   fresh.worker_threads = config_.worker_threads;
   config_ = std::move(fresh);
   users_ = std::move(users);
+  login_throttle_.configure(config_.login_attempts,
+                            std::chrono::milliseconds(config_.login_window_ms));
   log.information("reloaded: %z users", users_->users().size());
 }
 

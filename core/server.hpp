@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "command_registry.hpp"
 #include "config.hpp"
 #include "login_cache.hpp"
+#include "login_throttle.hpp"
 #include "plugin_loader.hpp"
 #include "reactor.hpp"
 #include "users.hpp"
@@ -55,8 +57,14 @@ class Server : public AsteriskEventSink {
   void on_asterisk_event(const std::string& server, const Message& event) override;
   void on_session_event(std::uint64_t session_id, const Message& event) override;
 
-  void count_protocol_disconnect() { ++protocol_disconnects_; }
-  void count_slow_disconnect() { ++slow_disconnects_; }
+  void count_disconnect(const std::string& category) { ++disconnects_[category]; }
+  const std::map<std::string, std::uint64_t>& disconnects() const { return disconnects_; }
+  long login_blocked_for(const std::string& peer) {
+    return login_throttle_.blocked_for(LoginThrottle::address_of(peer));
+  }
+  void login_failed(const std::string& peer) {
+    login_throttle_.failed(LoginThrottle::address_of(peer));
+  }
   void count_dropped_event() { ++dropped_events_; }
   void count_delivered_event() { ++delivered_events_; }
 
@@ -86,8 +94,8 @@ class Server : public AsteriskEventSink {
   bool stopping_ = false;
   std::unique_ptr<Timer> shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
-  std::uint64_t protocol_disconnects_ = 0;
-  std::uint64_t slow_disconnects_ = 0;
+  LoginThrottle login_throttle_{5, std::chrono::minutes(1)};
+  std::map<std::string, std::uint64_t> disconnects_;  // by category, for statistics
   std::uint64_t dropped_events_ = 0;
   std::uint64_t delivered_events_ = 0;
 };
