@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "status_commands.hpp"
+
 using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
 using ampd::sdk::Privilege;
@@ -64,4 +66,5 @@ void load_system_plugin(ampd::sdk::Registrar& r) {
             "Retrieve the Asterisk server version");
   r.command("Command", Privilege::Administrator, {ampd::sdk::required("Command")}, command,
             "Execute an Asterisk CLI command; its output comes back as Output fields");
+  load_status_commands(r);
 }

@@ -183,6 +183,30 @@ void action_pjsipshowendpoints(ActionCtx& ctx) {
   ctx.reply(ctx.list_complete("EndpointListComplete", n));
 }
 
+// res_pjsip ami_show_endpoint: the endpoint's EndpointDetail (its other objects' events are
+// left out), then EndpointDetailComplete.
+void action_pjsipshowendpoint(ActionCtx& ctx) {
+  std::string name = ctx.arg("Endpoint");
+  if (name.empty()) return ctx.error("PJSIPShowEndpoint requires an endpoint name");
+  if (name.size() > 6 && iequals(name.substr(0, 6), "pjsip/")) name = name.substr(6);
+  const Peer* found = nullptr;
+  for (const auto& e : ctx.st().pjsip_endpoints)
+    if (e.name == name) found = &e;
+  if (!found) return ctx.error("Unable to retrieve endpoint " + name);
+  ctx.reply(ctx.response(
+      "Success", "Following are Events for each object associated with the Endpoint", true));
+  Message ev;
+  ev.add("Event", "EndpointDetail");
+  ctx.add_id(ev);
+  ev.add("ObjectType", "endpoint").add("ObjectName", found->name);
+  ev.add("Context", found->context)
+      .add("Callerid", "\"Desk " + found->name + "\" <" + found->name + ">");
+  ev.add("Aors", found->name).add("Auth", found->name).add("DeviceState", "Unavailable");
+  ev.add("ActiveChannels", "");
+  ctx.reply(ev);
+  ctx.reply(ctx.list_complete("EndpointDetailComplete", 1));
+}
+
 void action_extensionstate(ActionCtx& ctx) {
   const std::string exten = ctx.arg("Exten");
   const std::string context = ctx.arg("Context").empty() ? "default" : ctx.arg("Context");
@@ -245,6 +269,8 @@ void register_info_actions(Registry& r) {
         action_sipshowregistry, [](const Options& o) { return o.modern() && o.chan_sip; });
   r.add("PJSIPShowEndpoints", "Lists PJSIP endpoints.", "system,all", action_pjsipshowendpoints,
         modern_only);
+  r.add("PJSIPShowEndpoint", "Detail listing of an endpoint and its objects.", "system,all",
+        action_pjsipshowendpoint, modern_only);
   r.add("ExtensionState", "Check Extension Status.", "call,reporting,all", action_extensionstate);
   r.add("ExtensionStateList", "List the current known extension states.", "call,reporting,all",
         action_extensionstatelist, modern_only);

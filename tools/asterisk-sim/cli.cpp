@@ -54,6 +54,35 @@ void database_show(SimState& st, const std::vector<std::string>& w, std::vector<
   out.push_back(fmt("%d results found.", n));
 }
 
+// main/db.c handle_cli_database_del.
+void database_del(SimState& st, const std::vector<std::string>& w, std::vector<std::string>& out) {
+  if (w.size() != 4) return out.push_back("Usage: database del <family> <key>");
+  const bool gone = st.db.erase("/" + w[2] + "/" + w[3]) > 0;
+  out.push_back(gone ? "Database entry removed." : "Database entry does not exist.");
+}
+
+// main/db.c handle_cli_database_deltree; 1.4 did not count the entries.
+void database_deltree(SimState& st, const Options& opt, const std::vector<std::string>& w,
+                      std::vector<std::string>& out) {
+  if (w.size() != 3 && w.size() != 4)
+    return out.push_back("Usage: database deltree <family> [keytree]");
+  const std::string prefix = "/" + w[2] + (w.size() == 4 ? "/" + w[3] : "");
+  int n = 0;
+  for (auto it = st.db.begin(); it != st.db.end();) {
+    const bool under = it->first.compare(0, prefix.size(), prefix) == 0 &&
+                       (it->first.size() == prefix.size() || it->first[prefix.size()] == '/');
+    if (!under) {
+      ++it;
+      continue;
+    }
+    it = st.db.erase(it);
+    ++n;
+  }
+  if (n == 0) return out.push_back("Database entries do not exist.");
+  out.push_back(opt.modern() ? fmt("%d database entries removed.", n)
+                             : std::string("Database entries removed."));
+}
+
 // chan_sip "sip show peers", text copied from the Asterisk 20 transcript.
 void sip_show_peers(SimState& st, std::vector<std::string>& out) {
   out.push_back(fmt("%-25s %-39s %-3s %-10s %-10s %-3s %-8s %-11s %-32s %s", "Name/username",
@@ -182,6 +211,10 @@ bool run_cli(SimState& st, const Options& opt, const std::string& command,
     core_show_version(opt, lines);
   } else if (two == "database show") {
     database_show(st, w, lines);
+  } else if (two == "database del") {
+    database_del(st, w, lines);
+  } else if (two == "database deltree") {
+    database_deltree(st, opt, w, lines);
   } else if (three == "sip show peers" && (opt.chan_sip || !opt.modern())) {
     sip_show_peers(st, lines);
   } else if (three == "pjsip show endpoints" && opt.modern()) {
