@@ -107,13 +107,19 @@ void AmpdApp::setup_logging(const LoggingConfig& logging) {
   } else if (logging.target == "syslog") {
     sink = new Poco::SyslogChannel("ampd", Poco::SyslogChannel::SYSLOG_PID,
                                    Poco::SyslogChannel::SYSLOG_DAEMON);
+  } else if (config().getBool("application.runAsDaemon", false)) {
+    // A daemon's console is /dev/null: log to syslog rather than nowhere.
+    sink = new Poco::SyslogChannel("ampd", Poco::SyslogChannel::SYSLOG_PID,
+                                   Poco::SyslogChannel::SYSLOG_DAEMON);
   } else {
     sink = new Poco::ConsoleChannel(std::clog);
   }
   Poco::AutoPtr<Poco::PatternFormatter> pattern(
       new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i [%p] %s: %t"));
   Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(pattern, sink));
-  Poco::Logger::root().setChannel(channel);
+  // setChannel("") reaches every logger that already exists, not just the root: after SIGHUP the
+  // rotated file is really let go.
+  Poco::Logger::setChannel("", channel);
   Poco::Logger::setLevel("", Poco::Logger::parseLevel(logging.level));
 }
 

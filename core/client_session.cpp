@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "native_codec.hpp"
+#include "profile_commands.hpp"
 #include "responses.hpp"
 #include "server.hpp"
 #include "text.hpp"
@@ -219,6 +220,7 @@ void ClientSession::handle(const Message& request) {
     return send(make_error(action, request, why));
   }
   if (iequals(action, "events")) return handle_events(request);
+  if (is_profile_command(action)) return handle_profile(request);
   if (server_.dispatcher().knows(action)) {
     if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
     if (in_flight_ >= server_.config().max_in_flight) {
@@ -280,6 +282,19 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     send(make_error("Login", request, result.message));
   }
   process_input();
+}
+
+void ClientSession::handle_profile(const Message& request) {
+  const auto action = request.get("Action");
+  if (identity_.type != ClientType::Administrator) {
+    return send(make_error(action, request,
+                           "Permission denied: " + action + " requires administrator privilege"));
+  }
+  if (!iequals(action, "ProfileList") && request.get("Username").empty()) {
+    return send(make_error(action, request, action + " requires the argument Username"));
+  }
+  ++in_flight_;
+  server_.run_profile_command(*this, request);
 }
 
 void ClientSession::handle_events(const Message& request) {

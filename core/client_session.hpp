@@ -53,6 +53,7 @@ class ClientSession : public ConnectionHandler {
   void handle(const Message& request);
   void handle_login(const Message& request);
   void handle_events(const Message& request);
+  void handle_profile(const Message& request);
   void fail_fatally(const std::string& error);
   void arm_deadline();
   void on_deadline();

@@ -5,10 +5,19 @@
 namespace ampd {
 
 bool CommandRegistry::is_builtin(std::string_view name) {
-  for (const char* b : {"Login", "Register", "Logoff", "Logout", "Ping", "Events", "Challenge"}) {
+  for (const char* b : {"Login", "Register", "Logoff", "Logout", "Ping", "Events", "Challenge",
+                        "ProfileList", "ProfileGet", "ProfileUpdate", "ProfileDelete",
+                        "StatisticInfo", "AgentActivity"}) {
     if (iequals(name, b)) return true;
   }
   return false;
+}
+
+bool CommandRegistry::set_privilege(std::string_view name, ClientType privilege) {
+  const auto it = commands_.find(to_lower(name));
+  if (it == commands_.end()) return false;
+  it->second.privilege = privilege;
+  return true;
 }
 
 bool CommandRegistry::add(Command command, std::string& error) {

@@ -36,6 +36,8 @@ class CommandRegistry {
 
   // False (with the reason) when the name is a built-in or already registered.
   bool add(Command command, std::string& error);
+  // Overrides the privilege a plugin declared (the [permissions] section). False if unknown.
+  bool set_privilege(std::string_view name, ClientType privilege);
   // Case-insensitive; nullptr if unknown.
   const Command* find(std::string_view name) const;
   // Removes a plugin's commands and returns them, so the caller can free their user data.

@@ -179,6 +179,16 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
       apply(ini, section, server_keys(out, base), problems);
     } else if (name == "logging") {
       apply(ini, section, logging_keys(out.logging, base), problems);
+    } else if (name == "permissions") {
+      for (const auto& e : section.entries) {
+        const auto type = parse_client_type(e.value);
+        if (type) {
+          out.permissions.emplace_back(e.key, *type);
+        } else {
+          problems.push_back(ini.where(e.line) + ": [permissions] " + e.key +
+                             ": must be monitor, agent or administrator");
+        }
+      }
     } else if (name.starts_with("asterisk.") && name.size() > 9) {
       AsteriskConfig server;
       server.name = section.name.substr(9);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "network_acl.hpp"
+#include "users.hpp"
 #include "wire_format.hpp"
 
 namespace ampd {
@@ -51,6 +52,8 @@ struct Config {
   unsigned worker_queue = 1024;
   LoggingConfig logging;
   std::vector<AsteriskConfig> asterisk;  // the first is the default server
+  // [permissions]: command name -> the client type it needs, overriding the plugin's default.
+  std::vector<std::pair<std::string, ClientType>> permissions;
 };
 
 // Reads `path` into `out`. Every problem (unreadable file, syntax, unknown section or key, bad

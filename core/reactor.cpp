@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -67,13 +68,18 @@ std::string format_peer(const sockaddr* addr) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(addr);
     inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
     port = ntohs(in->sin_port);
-    return std::string(host) + ":" + std::to_string(port);
+    char out[INET6_ADDRSTRLEN + 16];
+    std::snprintf(out, sizeof out, "%s:%d", host, port);
+    return out;
   }
   if (addr->sa_family == AF_INET6) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(addr);
     inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
     port = ntohs(in6->sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    // snprintf, not operator+: GCC 12 -O2 reports a false -Wrestrict on the string version.
+    char out[INET6_ADDRSTRLEN + 16];
+    std::snprintf(out, sizeof out, "[%s]:%d", host, port);
+    return out;
   }
   return "unknown";
 }

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "text.hpp"
 #include "version.hpp"
 
 namespace ampd {
@@ -12,11 +13,13 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
     : config_(std::move(config)),
       users_(std::move(users)),
       workers_(config_.worker_threads, config_.worker_queue),
+      profiles_(config_.users_file),
 
       asterisk_(std::make_unique<AsteriskLink>(reactor_, config_.asterisk, *this)) {
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));
   load_plugins();
+  apply_permissions();
   dispatcher_ = std::make_unique<CommandDispatcher>(
       registry_, workers_, *asterisk_,
       [this](std::function<void()> task) { reactor_.post(std::move(task)); });
@@ -106,6 +109,7 @@ void Server::reload() {
   fresh.worker_threads = config_.worker_threads;
   config_ = std::move(fresh);
   users_ = std::move(users);
+  profiles_.set_users_file(config_.users_file);
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));
   log.information("reloaded: %z users", users_->users().size());
@@ -135,6 +139,42 @@ void Server::finish_shutdown() {
   // Give the goodbyes a moment to leave, then stop.
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });
   shutdown_timer_->start(sessions_.empty() ? 0 : 200);
+}
+
+void Server::apply_permissions() {
+  for (const auto& [name, type] : config_.permissions) {
+    if (registry_.set_privilege(name, type)) {
+      Poco::Logger::get("ampd").information("permissions: %s needs %s", name,
+                                            std::string(client_type_name(type)));
+    } else {
+      Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
+    }
+  }
+}
+
+void Server::run_profile_command(ClientSession& session, const Message& request) {
+  const auto id = session.id();
+  const auto by = session.identity().user;
+  const bool posted = workers_.try_post([this, id, request, by] {
+    auto outcome = profiles_.run(request.get("Action"), request, by);
+    reactor_.post([this, id, request, outcome = std::move(outcome)] {
+      if (outcome.users) users_ = outcome.users;
+      if (auto* s = this->session(id)) s->complete(outcome.reply, request);
+      if (outcome.deleted_user.empty()) return;
+      for (auto& [other_id, other] : sessions_) {
+        if (other->logged_in() && iequals(other->identity().user, outcome.deleted_user)) {
+          other->close_with_error("Your profile was deleted", "profile deleted");
+        }
+      }
+    });
+  });
+  if (!posted) {
+    Reply busy;
+    busy.action = request.get("Action");
+    busy.success = false;
+    busy.message = "Server busy: too many commands waiting, try again later";
+    session.complete(busy, request);
+  }
 }
 
 ClientSession* Server::session(std::uint64_t id) {

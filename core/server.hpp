@@ -19,6 +19,7 @@
 #include "login_cache.hpp"
 #include "login_throttle.hpp"
 #include "plugin_loader.hpp"
+#include "profile_commands.hpp"
 #include "reactor.hpp"
 #include "users.hpp"
 #include "worker_pool.hpp"
@@ -57,6 +58,8 @@ class Server : public AsteriskEventSink {
   void on_asterisk_event(const std::string& server, const Message& event) override;
   void on_session_event(std::uint64_t session_id, const Message& event) override;
 
+  // A Profile* command for `session`, run on a worker; the answer reaches the session later.
+  void run_profile_command(ClientSession& session, const Message& request);
   void count_disconnect(const std::string& category) { ++disconnects_[category]; }
   const std::map<std::string, std::uint64_t>& disconnects() const { return disconnects_; }
   long login_blocked_for(const std::string& peer) {
@@ -71,6 +74,7 @@ class Server : public AsteriskEventSink {
  private:
   void accept(int fd, std::string peer);
   void load_plugins();
+  void apply_permissions();
   void reload();
   // SIGTERM/SIGINT: stop accepting, let commands in flight finish (up to shutdown_timeout), say
   // goodbye to every client, then stop the reactor.
@@ -82,6 +86,7 @@ class Server : public AsteriskEventSink {
   Reactor reactor_;
   WorkerPool workers_;
   LoginCache login_cache_;
+  ProfileCommands profiles_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;
   std::unique_ptr<PluginLoader> plugins_;
