@@ -13,7 +13,9 @@ namespace ampd {
 namespace {
 Poco::Logger& log() { return Poco::Logger::get("ampd.asterisk"); }
 constexpr unsigned kFirstBackoffMs = 250;
-constexpr unsigned kBootWaitMs = 3000;  // 1.4 never sends FullyBooted; do not wait forever
+constexpr unsigned kBootWaitMs = 3000;
+constexpr std::size_t kMaxPendingBytes = 64u
+                                         << 20;  // 1.4 never sends FullyBooted; do not wait forever
 }  // namespace
 
 ActionIds::ActionIds() {
@@ -103,6 +105,11 @@ void AmiConnection::on_data(std::string_view bytes) {
     auto message = parser_.next();
     if (!message) break;
     handle(*message);
+  }
+  // A message that never ends (a Follows without --END COMMAND--) must not grow without bound.
+  if (connection_ && parser_.buffered() > kMaxPendingBytes) {
+    restart("Asterisk sent an unterminated message over " + std::to_string(kMaxPendingBytes >> 20) +
+            " MiB");
   }
 }
 

@@ -89,10 +89,13 @@ void AsteriskServer::on_ready(AmiConnection& connection) {
   if (connection.role() == AmiConnection::Role::Command) {
     if (!was_connected_) {
       was_connected_ = true;
-      std::lock_guard lock(info_mutex_);
-      info_.connected = true;
-      const auto slash = connection.banner().find('/');
-      info_.ami_version = connection.banner().substr(slash + 1);
+      {
+        std::lock_guard lock(info_mutex_);
+        info_.connected = true;
+        const auto slash = connection.banner().find('/');
+        info_.ami_version = connection.banner().substr(slash + 1);
+      }
+      sink_.on_link_state(config_.name, true);
     }
     if (!version_known_) detect_version();
     dispatch_queued();
@@ -122,6 +125,7 @@ void AsteriskServer::on_lost(AmiConnection& connection, const std::string& reaso
     }
     log().warning("asterisk %s: no command connection left; actions fail until it is back",
                   config_.name);
+    sink_.on_link_state(config_.name, false);
     // Queued actions cannot be sent anywhere now.
     auto queued = std::move(queued_);
     queued_.clear();

@@ -25,6 +25,8 @@ class AsteriskEventSink {
   virtual void on_asterisk_event(const std::string& server, const Message& event) = 0;
   // An event answering one client's action (OriginateResponse), ActionID already the client's.
   virtual void on_session_event(std::uint64_t session_id, const Message& event) = 0;
+  // The server became usable (a command session is up) or unusable (none left).
+  virtual void on_link_state(const std::string& server, bool up) = 0;
 };
 
 class AsteriskServer {

@@ -28,8 +28,8 @@ bool write_all(int fd, const std::string& content) {
 bool write_file_atomically(const std::string& path, const std::string& content, std::string& error,
                            unsigned mode) {
   const auto dir = std::filesystem::path(path).parent_path();
-  std::string tmp = (dir / ("." + std::filesystem::path(path).filename().string() + ".XXXXXX"))
-                        .string();
+  std::string tmp =
+      (dir / ("." + std::filesystem::path(path).filename().string() + ".XXXXXX")).string();
   const int fd = mkstemp(tmp.data());
   if (fd < 0) {
     error = "cannot create a temporary file next to " + path + ": " + std::strerror(errno);

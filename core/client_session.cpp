@@ -102,6 +102,7 @@ void ClientSession::write(std::string bytes) {
 
 void ClientSession::complete(const Reply& reply, const Message& request) {
   if (in_flight_ > 0) --in_flight_;
+  server_.count_action();
   std::string out;
   render_reply(reply, request, format_, out);
   write(std::move(out));
@@ -221,6 +222,15 @@ void ClientSession::handle(const Message& request) {
   }
   if (iequals(action, "events")) return handle_events(request);
   if (is_profile_command(action)) return handle_profile(request);
+  if (iequals(action, "StatisticInfo") || iequals(action, "AgentActivity")) {
+    if (iequals(action, "AgentActivity") && request.get("Agent").empty()) {
+      return send(make_error(action, request, "AgentActivity requires the argument Agent"));
+    }
+    server_.count_action();
+    std::string out;
+    render_reply(server_.statistics_command(request), request, format_, out);
+    return write(std::move(out));
+  }
   if (server_.dispatcher().knows(action)) {
     if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
     if (in_flight_ >= server_.config().max_in_flight) {

@@ -5,9 +5,9 @@
 namespace ampd {
 
 bool CommandRegistry::is_builtin(std::string_view name) {
-  for (const char* b : {"Login", "Register", "Logoff", "Logout", "Ping", "Events", "Challenge",
-                        "ProfileList", "ProfileGet", "ProfileUpdate", "ProfileDelete",
-                        "StatisticInfo", "AgentActivity"}) {
+  for (const char* b :
+       {"Login", "Register", "Logoff", "Logout", "Ping", "Events", "Challenge", "ProfileList",
+        "ProfileGet", "ProfileUpdate", "ProfileDelete", "StatisticInfo", "AgentActivity"}) {
     if (iequals(name, b)) return true;
   }
   return false;

@@ -47,7 +47,9 @@ struct Config {
   unsigned login_window_ms = 60000;
   std::size_t client_output_cap = 4 * 1024 * 1024;  // bytes queued for one client
   bool disconnect_slow_clients = false;             // else drop events, with a counted notice
-  unsigned shutdown_timeout_ms = 5000;  // SIGTERM: how long commands in flight may finish
+  std::string statistics_file;              // snapshot of statistics and activity ("" = none)
+  unsigned statistics_interval_ms = 10000;  // how often a changed snapshot is written
+  unsigned shutdown_timeout_ms = 5000;      // SIGTERM: how long commands in flight may finish
   unsigned worker_threads = 16;
   unsigned worker_queue = 1024;
   LoggingConfig logging;

@@ -208,7 +208,8 @@ ProfileCommands::Outcome ProfileCommands::update(const Message& request, const s
     return fail("ProfileUpdate of a new user requires Secret and Types");
   }
   if (const auto* format = request.find("Format")) {
-    if (!format->empty() && !parse_wire_format(*format)) return fail("Format must be xml or asterisk");
+    if (!format->empty() && !parse_wire_format(*format))
+      return fail("Format must be xml or asterisk");
     values.emplace_back("format", to_lower(*format));
   }
   if (const auto* agent = request.find("AgentID")) values.emplace_back("agentid", *agent);

@@ -158,15 +158,13 @@ void Timer::fire(int, short, void* self) { static_cast<Timer*>(self)->callback_(
 // ---- Connection ----
 
 Connection::Connection(Reactor& reactor, int fd, std::string peer)
-    : Connection(reactor,
-                 bufferevent_socket_new(reactor.base(), fd,
+    : Connection(bufferevent_socket_new(reactor.base(), fd,
                                         BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS),
                  std::move(peer)) {
   set_nodelay(fd);
 }
 
-Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
-    : reactor_(reactor), bev_(bev), peer_(std::move(peer)) {
+Connection::Connection(bufferevent* bev, std::string peer) : bev_(bev), peer_(std::move(peer)) {
   if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_socket_new failed");
   bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event, this);
   bufferevent_enable(bev_, EV_READ | EV_WRITE);
@@ -183,7 +181,7 @@ std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::str
   if (!parse_socket_address(address, ss, len, error)) return nullptr;
   auto* bev =
       bufferevent_socket_new(reactor.base(), -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-  std::unique_ptr<Connection> conn(new Connection(reactor, bev, address));
+  std::unique_ptr<Connection> conn(new Connection(bev, address));
   if (bufferevent_socket_connect(bev, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     error = "connect to " + address + " failed: " + std::strerror(errno);
     return nullptr;
@@ -250,7 +248,8 @@ void Connection::on_read(bufferevent* bev, void* self) {
 
 void Connection::on_write(bufferevent*, void* self) {
   auto* conn = static_cast<Connection*>(self);
-  if (conn->closing_) conn->shut("closed");
+  // A write callback left over from earlier output must not cut off what was queued since.
+  if (conn->closing_ && conn->pending_output() == 0) conn->shut("closed");
 }
 
 void Connection::on_event(bufferevent*, short what, void* self) {

@@ -100,13 +100,12 @@ class Connection {
   const std::string& peer() const { return peer_; }
 
  private:
-  Connection(Reactor& reactor, bufferevent* bev, std::string peer);
+  Connection(bufferevent* bev, std::string peer);
   static void on_read(bufferevent*, void* self);
   static void on_write(bufferevent*, void* self);
   static void on_event(bufferevent*, short what, void* self);
   void shut(const std::string& reason);
 
-  Reactor& reactor_;
   bufferevent* bev_ = nullptr;
   std::string peer_;
   ConnectionHandler* handler_ = nullptr;

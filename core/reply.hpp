@@ -18,8 +18,8 @@ struct Reply {
 
   std::string action;  // the command's canonical name, e.g. "QueueInfo"
   bool success = true;
-  std::string message;  // the Message header; may be empty
-  Message fields;       // further headers of the response (repeats allowed, e.g. Output)
+  std::string message;   // the Message header; may be empty
+  Message fields;        // further headers of the response (repeats allowed, e.g. Output)
   bool is_list = false;  // rendered in list shape, even with no records
   std::vector<Record> records;
 };

@@ -34,6 +34,16 @@ Server::~Server() {
 }
 
 void Server::start() {
+  if (!config_.statistics_file.empty()) {
+    std::string error;
+    if (!statistics_.load_file(config_.statistics_file, error)) {
+      Poco::Logger::get("ampd").error("statistics not restored from %s: %s",
+                                      config_.statistics_file, error);
+    }
+    statistics_saved_ = statistics_.changes();
+    statistics_timer_ = std::make_unique<Timer>(reactor_, [this] { save_statistics(false); });
+    statistics_timer_->start(config_.statistics_interval_ms, true);
+  }
   for (const auto& address : config_.listen) {
     listeners_.push_back(std::make_unique<Listener>(
         reactor_, address, [this](int fd, std::string peer) { accept(fd, std::move(peer)); }));
@@ -135,6 +145,7 @@ void Server::begin_shutdown() {
 
 void Server::finish_shutdown() {
   shutdown_timer_->cancel();
+  save_statistics(true);
   for (auto& [id, s] : sessions_) s->say_goodbye();
   // Give the goodbyes a moment to leave, then stop.
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });
@@ -191,8 +202,38 @@ void Server::on_asterisk_event(const std::string& server, const Message& event) 
     tagged.add("Server", server);
     out = &tagged;
   }
+  statistics_.on_event(server, event, std::chrono::system_clock::now());
   RenderedEvent rendered(*out);
   for (auto& [id, session] : sessions_) session->deliver_event(rendered);
+}
+
+void Server::on_link_state(const std::string& server, bool up) {
+  statistics_.on_link_state(server, up, std::chrono::system_clock::now());
+}
+
+void Server::save_statistics(bool now) {
+  if (config_.statistics_file.empty() || statistics_.changes() == statistics_saved_) return;
+  statistics_saved_ = statistics_.changes();
+  auto save = [this, path = config_.statistics_file] {
+    std::string error;
+    if (!statistics_.save_atomically(path, error)) {
+      Poco::Logger::get("ampd").error("statistics snapshot not written: %s", error);
+    }
+  };
+  // The file work is done on a worker; at shutdown, right here.
+  if (now || !workers_.try_post(save)) save();
+}
+
+Reply Server::statistics_command(const Message& request) {
+  const auto now = std::chrono::system_clock::now();
+  std::uint64_t logged_in = 0;
+  for (const auto& [id, s] : sessions_) logged_in += s->logged_in() ? 1 : 0;
+  statistics_.set_counters({logged_in, actions_run_, delivered_events_});
+  if (iequals(request.get("Action"), "AgentActivity")) {
+    return statistics_.agent_activity(request.get("Agent"), now);
+  }
+  return statistics_.statistic_info(request.get("Type"), request.get("Queue"), request.get("Agent"),
+                                    now);
 }
 
 void Server::on_session_event(std::uint64_t session_id, const Message& event) {

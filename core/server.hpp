@@ -21,6 +21,7 @@
 #include "plugin_loader.hpp"
 #include "profile_commands.hpp"
 #include "reactor.hpp"
+#include "statistics.hpp"
 #include "users.hpp"
 #include "worker_pool.hpp"
 
@@ -57,6 +58,11 @@ class Server : public AsteriskEventSink {
 
   void on_asterisk_event(const std::string& server, const Message& event) override;
   void on_session_event(std::uint64_t session_id, const Message& event) override;
+  void on_link_state(const std::string& server, bool up) override;
+
+  // StatisticInfo / AgentActivity, answered from ampd's own state.
+  Reply statistics_command(const Message& request);
+  void count_action() { ++actions_run_; }
 
   // A Profile* command for `session`, run on a worker; the answer reaches the session later.
   void run_profile_command(ClientSession& session, const Message& request);
@@ -75,6 +81,7 @@ class Server : public AsteriskEventSink {
   void accept(int fd, std::string peer);
   void load_plugins();
   void apply_permissions();
+  void save_statistics(bool now);
   void reload();
   // SIGTERM/SIGINT: stop accepting, let commands in flight finish (up to shutdown_timeout), say
   // goodbye to every client, then stop the reactor.
@@ -86,6 +93,10 @@ class Server : public AsteriskEventSink {
   Reactor reactor_;
   WorkerPool workers_;
   LoginCache login_cache_;
+  Statistics statistics_{std::chrono::system_clock::now()};
+  std::unique_ptr<Timer> statistics_timer_;
+  std::uint64_t statistics_saved_ = 0;  // changes() at the last snapshot
+  std::uint64_t actions_run_ = 0;
   ProfileCommands profiles_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;

@@ -3,7 +3,7 @@
 #include <tinyxml2.h>
 
 #include <cctype>
-#include <map>
+#include <set>
 
 #include "text.hpp"
 
@@ -30,11 +30,21 @@ std::string xml_name(std::string_view name, bool lower) {
 }
 
 void append_xml_attributes(const Message& attributes, bool lower, std::string& out) {
-  std::map<std::string, int> seen;
+  // XML forbids repeated attribute names: a repeat gets -1, -2, ... skipping any suffixed name
+  // that a real header already uses (Variable, variable, variable-1 must stay three names).
+  std::set<std::string> used;
+  for (const auto& h : attributes.headers()) used.insert(to_lower(xml_name(h.name, lower)));
+  std::set<std::string> written;
   for (const auto& h : attributes.headers()) {
     auto key = xml_name(h.name, lower);
-    const auto n = seen[to_lower(key)]++;
-    if (n > 0) key += "-" + std::to_string(n);
+    if (!written.insert(to_lower(key)).second) {
+      const auto base = key;
+      for (int n = 1;; ++n) {
+        key = base + "-" + std::to_string(n);
+        if (!used.contains(to_lower(key)) && !written.contains(to_lower(key))) break;
+      }
+      written.insert(to_lower(key));
+    }
     out.append(" ").append(key).append("=\"");
     append_xml_escaped(h.value, out);
     out.append("\"");

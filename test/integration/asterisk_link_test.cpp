@@ -15,9 +15,8 @@ std::unique_ptr<Client> login(const AmpdInstance& ampd, const std::string& user,
   auto c = ampd.connect();
   c->read_line();
   c->send("Action: Login\r\nUsername: " + user + "\r\nSecret: secret\r\n" + extra + "\r\n");
-  const auto answer = c->read_until(user == "xmlmon" || extra.find("xml") != std::string::npos
-                                        ? "\r\n"
-                                        : "\r\n\r\n");
+  const auto answer = c->read_until(
+      user == "xmlmon" || extra.find("xml") != std::string::npos ? "\r\n" : "\r\n\r\n");
   EXPECT_NE(answer.find("Authentication accepted"), std::string::npos) << answer;
   return c;
 }
@@ -68,7 +67,8 @@ TEST_P(LinkTest, AsteriskErrorsComeBackAsErrors) {
   SimInstance sim({"--dialect", GetParam()});
   AmpdInstance ampd({.sections = sim.section()});
   auto c = login(ampd, "admin", kAdmin);
-  c->send("Action: Custom\r\nCAction: DBGet\r\nFamily: nofamily\r\nKey: nokey\r\nActionID: e\r\n\r\n");
+  c->send(
+      "Action: Custom\r\nCAction: DBGet\r\nFamily: nofamily\r\nKey: nokey\r\nActionID: e\r\n\r\n");
   const auto answer = c->read_native();
   EXPECT_NE(answer.find("Response: Error"), std::string::npos) << answer;
   EXPECT_NE(answer.find("Database entry not found"), std::string::npos) << answer;
