@@ -1,5 +1,7 @@
 #include "statistics.hpp"
 
+#include "atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -182,19 +184,6 @@ class Line {
  private:
   std::string& out_;
 };
-
-std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-bool write_all(int fd, const std::string& text) {
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const auto n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -720,30 +709,8 @@ bool Statistics::restore(const std::string& text, std::string& error) {
 }
 
 bool Statistics::save_atomically(const std::string& path, std::string& error) const {
-  const std::string text = snapshot();  // the lock is not held during the disk work
-  const std::filesystem::path target(path);
-  std::filesystem::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string temp = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return error = errno_text("cannot create a temporary file in " + dir.string()), false;
-  bool ok = write_all(fd, text);
-  if (!ok) error = errno_text("cannot write " + temp);
-  if (ok && ::fsync(fd) != 0) ok = false, error = errno_text("cannot fsync " + temp);
-  if (::close(fd) != 0 && ok) ok = false, error = errno_text("cannot close " + temp);
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0)
-    ok = false, error = errno_text("cannot rename " + temp + " to " + path);
-  if (!ok) {
-    ::unlink(temp.c_str());
-    return false;
-  }
-  // The rename itself is durable only once the directory is synced.
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return error = errno_text("cannot open directory " + dir.string()), false;
-  ok = ::fsync(dfd) == 0;
-  if (!ok) error = errno_text("cannot fsync directory " + dir.string());
-  ::close(dfd);
-  return ok;
+  // The lock is held only while the text is made, not during the disk work.
+  return write_file_atomically(path, snapshot(), error);
 }
 
 bool Statistics::load_file(const std::string& path, std::string& error) {
