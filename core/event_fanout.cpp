@@ -10,14 +10,14 @@ const SharedBytes& RenderedEvent::bytes(WireFormat format, bool nul_terminated) 
   const auto index = (format == WireFormat::Xml ? 2u : 0u) + (nul_terminated ? 1u : 0u);
   auto& slot = variants_[index];
   if (!slot) {
-    auto text = std::make_shared<std::string>();
+    std::string text;
     if (format == WireFormat::Xml) {
-      render_xml_event(event_, *text);
+      render_xml_event(event_, text);
     } else {
-      render_native(event_, *text);
+      render_native(event_, text);
     }
-    if (nul_terminated) text->push_back('\0');
-    slot = std::move(text);
+    if (nul_terminated) text.push_back('\0');
+    slot = SharedBytes(std::move(text));
   }
   return slot;
 }

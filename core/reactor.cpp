@@ -3,11 +3,14 @@
 #include <arpa/inet.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +18,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+
+#include "tls_context.hpp"
 
 namespace ampd {
 
@@ -164,6 +169,26 @@ Connection::Connection(Reactor& reactor, int fd, std::string peer)
   set_nodelay(fd);
 }
 
+Connection::Connection(Reactor& reactor, int fd, std::string peer, const TlsContext& tls)
+    : peer_(std::move(peer)), tls_(true) {
+  SSL* ssl = SSL_new(tls.native());
+  if (ssl == nullptr) {
+    ::close(fd);
+    throw std::runtime_error("openssl: SSL_new failed");
+  }
+  // With BEV_OPT_CLOSE_ON_FREE the bufferevent owns the SSL and the socket from here on, also
+  // when its creation fails after allocation.
+  bev_ = bufferevent_openssl_socket_new(reactor.base(), fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                        BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+  if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_openssl_socket_new failed");
+  // A client that just closes its socket, without a TLS close_notify, has simply gone: the same
+  // "closed by peer" as on a plain connection rather than an error.
+  bufferevent_openssl_set_allow_dirty_shutdown(bev_, 1);
+  set_nodelay(fd);
+  bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event, this);
+  bufferevent_enable(bev_, EV_READ | EV_WRITE);
+}
+
 Connection::Connection(bufferevent* bev, std::string peer) : bev_(bev), peer_(std::move(peer)) {
   if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_socket_new failed");
   bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event, this);
@@ -200,12 +225,15 @@ void Connection::write(std::string_view bytes) {
 }
 
 void Connection::write_shared(const SharedBytes& shared) {
-  if (bev_ == nullptr || shared->empty()) return;
+  if (bev_ == nullptr || !shared || shared.str().empty()) return;
   // The output buffer holds a reference to the bytes until they are sent.
-  auto* keep = new SharedBytes(shared);
+  shared.retain();
   evbuffer_add_reference(
-      bufferevent_get_output(bev_), shared->data(), shared->size(),
-      [](const void*, size_t, void* ref) { delete static_cast<SharedBytes*>(ref); }, keep);
+      bufferevent_get_output(bev_), shared.str().data(), shared.str().size(),
+      [](const void*, size_t, void* block) {
+        SharedBytes::release(static_cast<SharedBytes::Block*>(block));
+      },
+      shared.block_);
 }
 
 std::size_t Connection::pending_output() const {
@@ -215,6 +243,12 @@ std::size_t Connection::pending_output() const {
 void Connection::close_after_flush() {
   if (bev_ == nullptr || closing_) return;
   closing_ = true;
+  // Nothing queued can reach a TLS peer that never finished its handshake (a silent or
+  // plain-text client on the TLS port at its login timeout): close now rather than wait.
+  if (tls_ && !SSL_is_init_finished(bufferevent_openssl_get_ssl(bev_))) {
+    shut("closed");
+    return;
+  }
   bufferevent_disable(bev_, EV_READ);
   if (pending_output() == 0) shut("closed");
 }
@@ -226,6 +260,15 @@ void Connection::close() {
 
 void Connection::shut(const std::string& reason) {
   if (bev_ == nullptr) return;
+  if (tls_) {
+    // Say goodbye in TLS terms (close_notify) when the session is up; one non-blocking try.
+    SSL* ssl = bufferevent_openssl_get_ssl(bev_);
+    if (ssl != nullptr && SSL_is_init_finished(ssl) &&
+        (SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) == 0) {
+      SSL_shutdown(ssl);
+    }
+    ERR_clear_error();
+  }
   bufferevent_free(bev_);
   bev_ = nullptr;
   if (handler_ != nullptr) handler_->on_closed(reason);
@@ -260,7 +303,15 @@ void Connection::on_event(bufferevent*, short what, void* self) {
     return;
   }
   std::string reason = "connection closed by peer";
-  if (what & BEV_EVENT_ERROR) {
+  const unsigned long tls_error = conn->tls_ ? bufferevent_get_openssl_error(conn->bev_) : 0;
+  if ((what & BEV_EVENT_ERROR) && tls_error != 0) {
+    // A failed handshake (a plain-text client on the TLS port, an old protocol version) or a
+    // broken record: the latest OpenSSL reason names it; the rest are dropped.
+    const char* text = ERR_reason_error_string(tls_error);
+    reason = std::string("TLS error: ") + (text != nullptr ? text : "unknown");
+    while (bufferevent_get_openssl_error(conn->bev_) != 0) {
+    }
+  } else if (what & BEV_EVENT_ERROR) {
     const int err = EVUTIL_SOCKET_ERROR();
     reason = std::string("connection error: ") + evutil_socket_error_to_string(err);
   } else if (what & BEV_EVENT_TIMEOUT) {

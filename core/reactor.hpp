@@ -2,6 +2,8 @@
 // Reactor (loop, timers, signals, cross-thread posts), Listener and Connection.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,8 +19,37 @@ struct sockaddr;
 
 namespace ampd {
 
-// Bytes shared by many connections' output buffers without copying (one rendered event).
-using SharedBytes = std::shared_ptr<const std::string>;
+class TlsContext;
+
+// Bytes shared by many connections' output buffers without copying (one rendered event). The
+// count lives with the bytes, so handing them to one more client costs no allocation of ours.
+class SharedBytes {
+ public:
+  SharedBytes() = default;
+  explicit SharedBytes(std::string bytes) : block_(new Block{{1}, std::move(bytes)}) {}
+  SharedBytes(const SharedBytes& other) : block_(other.block_) { retain(); }
+  SharedBytes& operator=(SharedBytes other) {
+    std::swap(block_, other.block_);
+    return *this;
+  }
+  ~SharedBytes() { release(block_); }
+  explicit operator bool() const { return block_ != nullptr; }
+  const std::string& str() const { return block_->bytes; }
+
+ private:
+  friend class Connection;
+  struct Block {
+    std::atomic<std::uint32_t> refs;
+    std::string bytes;
+  };
+  void retain() const {
+    if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  static void release(Block* block) {
+    if (block && block->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete block;
+  }
+  Block* block_ = nullptr;
+};
 
 class Reactor {
  public:
@@ -80,6 +111,9 @@ class Connection {
  public:
   // Takes ownership of an accepted socket.
   Connection(Reactor& reactor, int fd, std::string peer);
+  // Takes ownership of an accepted socket whose peer speaks TLS: the server handshake runs
+  // first, then the connection behaves like the plain one (a failed handshake is on_closed).
+  Connection(Reactor& reactor, int fd, std::string peer, const TlsContext& tls);
   // Starts a non-blocking connect to a numeric IPv4/IPv6 address.
   static std::unique_ptr<Connection> connect(Reactor& reactor, const std::string& host, int port,
                                              std::string& error);
@@ -110,6 +144,7 @@ class Connection {
   std::string peer_;
   ConnectionHandler* handler_ = nullptr;
   bool closing_ = false;
+  bool tls_ = false;
 };
 
 class Listener {
