@@ -9,6 +9,7 @@
 
 #include "ini_file.hpp"
 #include "text.hpp"
+#include "tls_context.hpp"
 
 namespace ampd {
 
@@ -58,6 +59,13 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
          if (c.listen.empty()) error = "needs at least one host:port";
          return !c.listen.empty();
        }},
+      {"listen_tls",
+       [&c](const std::string& v, std::string&) {
+         c.listen_tls = split_list(v);
+         return true;
+       }},
+      {"tls_certificate", path(c.tls_certificate, base)},
+      {"tls_key", path(c.tls_key, base)},
       {"format",
        [&c](const std::string& v, std::string& error) {
          const auto f = parse_wire_format(v);
@@ -154,6 +162,36 @@ std::map<std::string, Setter> asterisk_keys(AsteriskConfig& a) {
   };
 }
 
+// With listen_tls set, the certificate and key must be given and load: checked here so that
+// --check-config reports them and ampd refuses to start, each at the line of its key.
+void check_tls(const IniFile& ini, const Config& c, std::vector<std::string>& problems) {
+  if (c.listen_tls.empty()) return;
+  auto where = [&ini](std::string_view key) {
+    int line = 0;  // the last [server] entry of that name wins, as in apply()
+    for (const auto& section : ini.sections) {
+      if (!iequals(section.name, "server")) continue;
+      for (const auto& e : section.entries) {
+        if (iequals(e.key, key)) line = e.line;
+      }
+    }
+    return line > 0 ? ini.where(line) : ini.path;
+  };
+  bool complete = true;
+  auto require = [&](const char* key, const std::string& value) {
+    if (!value.empty()) return;
+    problems.push_back(where("listen_tls") + ": [server] " + key +
+                       ": required when listen_tls is set");
+    complete = false;
+  };
+  require("tls_certificate", c.tls_certificate);
+  require("tls_key", c.tls_key);
+  if (!complete) return;
+  TlsLoadError error;
+  if (!TlsContext::load(c.tls_certificate, c.tls_key, error)) {
+    problems.push_back(where(error.key) + ": [server] " + error.key + ": " + error.text);
+  }
+}
+
 void apply(const IniFile& ini, const IniSection& section, std::map<std::string, Setter> keys,
            std::vector<std::string>& problems) {
   for (const auto& e : section.entries) {
@@ -203,6 +241,7 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
       problems.push_back(ini.where(section.line) + ": [" + section.name + "]: unknown section");
     }
   }
+  check_tls(ini, out, problems);
   if (out.logging.target == "file" && out.logging.file.empty()) {
     problems.push_back(file + ": [logging] file: required when target = file");
   }

@@ -32,6 +32,9 @@ struct AsteriskConfig {
 struct Config {
   std::string path;
   std::vector<std::string> listen{"127.0.0.1:5040"};
+  std::vector<std::string> listen_tls;  // TLS listeners ("" = none); need the two below
+  std::string tls_certificate;          // PEM certificate chain, leaf first
+  std::string tls_key;                  // its unencrypted PEM private key
   WireFormat format = WireFormat::Native;
   std::string users_file = "/etc/ampd/users.ini";
   std::string plugin_dir;

@@ -226,7 +226,10 @@ void Connection::write(std::string_view bytes) {
 
 void Connection::write_shared(const SharedBytes& shared) {
   if (bev_ == nullptr || !shared || shared.str().empty()) return;
-  // The output buffer holds a reference to the bytes until they are sent.
+  // The output buffer holds a reference to the bytes until they are sent. TLS connections too:
+  // the OpenSSL bufferevent encrypts straight from the output buffer (evbuffer_peek, SSL_write,
+  // evbuffer_drain), so referenced bytes stay where they are until SSL_write has taken them,
+  // and a retried SSL_write sees the same pointer.
   shared.retain();
   evbuffer_add_reference(
       bufferevent_get_output(bev_), shared.str().data(), shared.str().size(),

@@ -46,9 +46,23 @@ void Server::start() {
   }
   for (const auto& address : config_.listen) {
     listeners_.push_back(std::make_unique<Listener>(
-        reactor_, address, [this](int fd, std::string peer) { accept(fd, std::move(peer)); }));
+        reactor_, address,
+        [this](int fd, std::string peer) { accept(fd, std::move(peer), false); }));
     ports_.push_back(listeners_.back()->port());
     Poco::Logger::get("ampd").information("listening on %s (port %d)", address,
+                                          listeners_.back()->port());
+  }
+  if (config_.listen_tls.empty()) return;
+  TlsLoadError error;
+  tls_ = TlsContext::load(config_.tls_certificate, config_.tls_key, error);
+  if (!tls_) throw std::runtime_error("[server] " + error.key + ": " + error.text);
+  // After the plain listeners, and without "(port ": tests read the first such line.
+  for (const auto& address : config_.listen_tls) {
+    listeners_.push_back(std::make_unique<Listener>(
+        reactor_, address,
+        [this](int fd, std::string peer) { accept(fd, std::move(peer), true); }));
+    ports_.push_back(listeners_.back()->port());
+    Poco::Logger::get("ampd").information("tls listening on %s (tls port %d)", address,
                                           listeners_.back()->port());
   }
 }
@@ -69,9 +83,10 @@ void Server::run() {
   reactor_.run();
 }
 
-void Server::accept(int fd, std::string peer) {
+void Server::accept(int fd, std::string peer, bool tls) {
   const auto id = next_session_id_++;
-  auto connection = std::make_unique<Connection>(reactor_, fd, std::move(peer));
+  auto connection = tls ? std::make_unique<Connection>(reactor_, fd, std::move(peer), *tls_)
+                        : std::make_unique<Connection>(reactor_, fd, std::move(peer));
   const bool full = sessions_.size() >= config_.max_clients;
   Poco::Logger::get("ampd.client").debug("client %s connected", connection->peer());
   auto session = std::make_unique<ClientSession>(*this, id, std::move(connection));
@@ -108,13 +123,24 @@ void Server::reload() {
     log.error("reload failed: keeping the running configuration and users");
     return;
   }
-  if (fresh.listen != config_.listen || fresh.asterisk.size() != config_.asterisk.size() ||
+  if (fresh.listen != config_.listen || fresh.listen_tls != config_.listen_tls ||
+      fresh.asterisk.size() != config_.asterisk.size() ||
       fresh.worker_threads != config_.worker_threads) {
     log.warning(
         "listen addresses, [asterisk.*] sections and worker_threads change on restart only");
   }
+  // A renewed certificate is taken for new TLS clients; connected ones keep their session.
+  if (tls_) {
+    TlsLoadError error;
+    if (auto renewed = TlsContext::load(fresh.tls_certificate, fresh.tls_key, error)) {
+      tls_ = std::move(renewed);
+    } else {
+      log.error("reload: [server] %s: %s; keeping the loaded certificate", error.key, error.text);
+    }
+  }
   // What each new message, login and event reads from; sessions keep their connections.
   fresh.listen = config_.listen;
+  fresh.listen_tls = config_.listen_tls;
   fresh.asterisk = config_.asterisk;
   fresh.worker_threads = config_.worker_threads;
   config_ = std::move(fresh);

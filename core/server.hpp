@@ -22,6 +22,7 @@
 #include "profile_commands.hpp"
 #include "reactor.hpp"
 #include "statistics.hpp"
+#include "tls_context.hpp"
 #include "users.hpp"
 #include "worker_pool.hpp"
 
@@ -78,7 +79,7 @@ class Server : public AsteriskEventSink {
   void count_delivered_event() { ++delivered_events_; }
 
  private:
-  void accept(int fd, std::string peer);
+  void accept(int fd, std::string peer, bool tls);
   void load_plugins();
   void apply_permissions();
   void save_statistics(bool now);
@@ -103,7 +104,8 @@ class Server : public AsteriskEventSink {
   std::unique_ptr<PluginLoader> plugins_;
   std::unique_ptr<CommandDispatcher> dispatcher_;
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::vector<int> ports_;
+  std::vector<int> ports_;           // plain listeners first, then TLS ones
+  std::unique_ptr<TlsContext> tls_;  // with listen_tls; replaced by SIGHUP
   std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
   std::uint64_t next_session_id_ = 1;
   Reloader reloader_;

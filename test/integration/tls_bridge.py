@@ -6,7 +6,7 @@ ampd's TLS port (verifying its certificate against --ca, for the name localhost)
 bytes both ways, so a test drives the TLS session with its ordinary Client.
 
 Prints, one line each: "BRIDGE <port>" once listening; after the test connects, either
-"TLS <version> <cipher>" or "HANDSHAKE FAILED <reason>" (and then closes the test's
+"HANDSHAKE OK <version> <cipher>" or "HANDSHAKE FAILED <reason>" (and then closes the test's
 connection); "CLOSED <side>" when one side closes.
 """
 import argparse
@@ -49,7 +49,7 @@ def main():
         say("HANDSHAKE FAILED %s" % e)
         plain.close()
         return 0
-    say("TLS %s %s" % (tls.version(), tls.cipher()[0]))
+    say("HANDSHAKE OK %s %s" % (tls.version(), tls.cipher()[0]))
     tls.settimeout(None)
 
     while True:

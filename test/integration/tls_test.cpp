@@ -4,6 +4,8 @@
 // one made with the openssl binary at test time.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,17 +14,28 @@
 namespace ampd::test {
 namespace {
 
-bool have_program(const std::string& name) {
+// The full path of a program on PATH (run_command and Process do not search), or "".
+std::string program(const std::string& name) {
   std::string out;
-  return run_command({"/bin/sh", "-c", "command -v " + name}, "", out) == 0;
+  if (run_command({"/bin/sh", "-c", "command -v " + name}, "", out) != 0) return {};
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+const std::string& openssl() {
+  static const std::string path = program("openssl");
+  return path;
+}
+const std::string& python3() {
+  static const std::string path = program("python3");
+  return path;
 }
 
 // Why the TLS tests cannot run here, or "" when they can.
 const std::string& missing_tools() {
   static const std::string missing = [] {
     std::string m;
-    if (!have_program("openssl")) m += "the openssl binary is not installed; ";
-    if (!have_program("python3")) m += "python3 is not installed; ";
+    if (openssl().empty()) m += "the openssl binary is not installed; ";
+    if (python3().empty()) m += "python3 is not installed; ";
     return m;
   }();
   return missing;
@@ -31,9 +44,9 @@ const std::string& missing_tools() {
 // Makes a self-signed certificate for localhost (and 127.0.0.1) with its key in `dir`.
 void make_certificate(const TempDir& dir, const std::string& cert, const std::string& key) {
   std::string out;
-  const int rc = run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
-                              "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                              "-days", "1", "-keyout", dir.file(key), "-out", dir.file(cert)},
+  const int rc = run_command({openssl(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                              "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days",
+                              "1", "-keyout", dir.file(key), "-out", dir.file(cert)},
                              "", out);
   ASSERT_EQ(rc, 0) << out;
 }
@@ -43,11 +56,14 @@ std::string tls_lines(const TempDir& dir) {
          "\ntls_key = " + dir.file("key.pem") + "\n";
 }
 
+// From the log: AmpdInstance may have read past that line already (waiting for Asterisk).
 int tls_port(AmpdInstance& ampd) {
-  const auto line = ampd.process().wait_for_line("(tls port ");
-  const auto pos = line.find("(tls port ");
-  if (pos == std::string::npos) return 0;
-  return std::stoi(line.substr(pos + 10));
+  if (ampd.process().output().find("(tls port ") == std::string::npos) {
+    ampd.process().wait_for_line("(tls port ");
+  }
+  const auto& log = ampd.process().output();
+  const auto pos = log.find("(tls port ");
+  return pos == std::string::npos ? 0 : std::stoi(log.substr(pos + 10));
 }
 
 // One TLS connection to ampd: a Python ssl client that verifies ampd's certificate, driven
@@ -55,19 +71,19 @@ int tls_port(AmpdInstance& ampd) {
 class TlsClient {
  public:
   TlsClient(int port, const std::string& ca, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> argv{"python3", TLS_BRIDGE_SCRIPT, "--port", std::to_string(port),
-                                  "--ca", ca};
+    std::vector<std::string> argv{
+        python3(), TLS_BRIDGE_SCRIPT, "--port", std::to_string(port), "--ca", ca};
     argv.insert(argv.end(), extra.begin(), extra.end());
     bridge_ = std::make_unique<Process>(argv);
     const auto line = bridge_->wait_for_line("BRIDGE ");
     if (line.empty()) throw std::runtime_error("TLS bridge did not start:\n" + bridge_->output());
     client_ = std::make_unique<Client>(std::stoi(line.substr(line.find("BRIDGE ") + 7)));
-    // "TLS TLSv1.3 TLS_AES_256_GCM_SHA384" or "HANDSHAKE FAILED ...".
-    handshake_ = bridge_->wait_for_line("TLS");
+    // "HANDSHAKE OK TLSv1.3 TLS_AES_256_GCM_SHA384" or "HANDSHAKE FAILED ...".
+    handshake_ = bridge_->wait_for_line("HANDSHAKE ");
   }
   Client& client() { return *client_; }
   const std::string& handshake() const { return handshake_; }
-  bool secure() const { return handshake_.rfind("TLS TLSv1.", 0) == 0; }
+  bool secure() const { return handshake_.rfind("HANDSHAKE OK TLSv1.", 0) == 0; }
 
  private:
   std::unique_ptr<Process> bridge_;
@@ -168,8 +184,8 @@ TEST_F(AmpdTls, XmlClientGetsAnswersAndEventsOverTls) {
 
 TEST_F(AmpdTls, ProtocolIsTls12OrNewerAndOlderVersionsAreRefused) {
   auto modern = tls_client();
-  EXPECT_TRUE(modern->handshake().rfind("TLS TLSv1.3", 0) == 0 ||
-              modern->handshake().rfind("TLS TLSv1.2", 0) == 0)
+  EXPECT_TRUE(modern->handshake().rfind("HANDSHAKE OK TLSv1.3", 0) == 0 ||
+              modern->handshake().rfind("HANDSHAKE OK TLSv1.2", 0) == 0)
       << modern->handshake();
   TlsClient old(port_, certs_->file("cert.pem"), {"--max-version", "TLSv1_1"});
   EXPECT_NE(old.handshake().find("HANDSHAKE FAILED"), std::string::npos) << old.handshake();
@@ -207,13 +223,12 @@ TEST_F(AmpdTls, SilentClientOnTheTlsPortIsClosedAtTheLoginTimeout) {
 
 TEST_F(AmpdTls, OpensslSClientLogsInAndLogsOff) {
   std::string out;
-  const int rc = run_command(
-      {"timeout", "10", "openssl", "s_client", "-quiet", "-connect",
-       "127.0.0.1:" + std::to_string(port_), "-servername", "localhost", "-CAfile",
-       certs_->file("cert.pem"), "-verify_return_error"},
-      "Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n"
-      "Action: Ping\r\nActionID: s1\r\n\r\nAction: Logoff\r\n\r\n",
-      out);
+  const int rc = run_command({program("timeout"), "10", openssl(), "s_client", "-quiet", "-connect",
+                              "127.0.0.1:" + std::to_string(port_), "-servername", "localhost",
+                              "-CAfile", certs_->file("cert.pem"), "-verify_return_error"},
+                             "Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n"
+                             "Action: Ping\r\nActionID: s1\r\n\r\nAction: Logoff\r\n\r\n",
+                             out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("Asterisk Call Manager/1.1\r\n"), std::string::npos) << out;
   EXPECT_NE(out.find("Message: Authentication accepted"), std::string::npos) << out;
@@ -242,8 +257,8 @@ class AmpdTlsConfig : public ::testing::Test {
 
 TEST_F(AmpdTlsConfig, RelativePathsAreAcceptedNextToTheConfig) {
   std::string out;
-  EXPECT_EQ(
-      check("listen_tls = 127.0.0.1:0\ntls_certificate = cert.pem\ntls_key = key.pem\n", out), 0)
+  EXPECT_EQ(check("listen_tls = 127.0.0.1:0\ntls_certificate = cert.pem\ntls_key = key.pem\n", out),
+            0)
       << out;
   EXPECT_NE(out.find(": OK"), std::string::npos) << out;
 }
@@ -261,8 +276,8 @@ TEST_F(AmpdTlsConfig, CertificateAndKeyAreRequiredWithListenTls) {
 
 TEST_F(AmpdTlsConfig, MissingCertificateFileIsReported) {
   std::string out;
-  EXPECT_EQ(
-      check("listen_tls = 127.0.0.1:0\ntls_certificate = gone.pem\ntls_key = key.pem\n", out), 1);
+  EXPECT_EQ(check("listen_tls = 127.0.0.1:0\ntls_certificate = gone.pem\ntls_key = key.pem\n", out),
+            1);
   EXPECT_NE(out.find(at(4) + ": [server] tls_certificate: cannot read " + dir_.file("gone.pem") +
                      ": No such file or directory"),
             std::string::npos)
@@ -272,8 +287,8 @@ TEST_F(AmpdTlsConfig, MissingCertificateFileIsReported) {
 TEST_F(AmpdTlsConfig, InvalidCertificateIsReported) {
   dir_.write("junk.pem", "this is not PEM\n");
   std::string out;
-  EXPECT_EQ(
-      check("listen_tls = 127.0.0.1:0\ntls_certificate = junk.pem\ntls_key = key.pem\n", out), 1);
+  EXPECT_EQ(check("listen_tls = 127.0.0.1:0\ntls_certificate = junk.pem\ntls_key = key.pem\n", out),
+            1);
   EXPECT_NE(out.find(at(4) + ": [server] tls_certificate: cannot load a PEM certificate from " +
                      dir_.file("junk.pem")),
             std::string::npos)
@@ -291,8 +306,7 @@ TEST_F(AmpdTlsConfig, InvalidOrMismatchedKeyIsReported) {
   // Another certificate's key.
   make_certificate(dir_, "other.pem", "other-key.pem");
   EXPECT_EQ(
-      check("listen_tls = 127.0.0.1:0\ntls_certificate = cert.pem\ntls_key = other-key.pem\n",
-            out),
+      check("listen_tls = 127.0.0.1:0\ntls_certificate = cert.pem\ntls_key = other-key.pem\n", out),
       1);
   EXPECT_NE(out.find(at(5) + ": [server] tls_key: " + dir_.file("other-key.pem") +
                      " is not the private key of the certificate in " + dir_.file("cert.pem")),
@@ -307,6 +321,27 @@ TEST_F(AmpdTlsConfig, RefusesToStartWithABrokenCertificate) {
   EXPECT_NE(run_command({AMPD_BINARY, "--config-file=" + dir_.file("ampd.ini")}, "", out), 0);
   EXPECT_NE(out.find("[server] tls_certificate: cannot read"), std::string::npos) << out;
   EXPECT_NE(out.find("not started"), std::string::npos) << out;
+}
+
+TEST_F(AmpdTlsConfig, HupLoadsARenewedCertificateForNewClients) {
+  AmpdInstance ampd({.server = tls_lines(dir_)});
+  const int port = tls_port(ampd);
+  ASSERT_GT(port, 0) << ampd.process().output();
+  TlsClient before(port, dir_.file("cert.pem"));
+  ASSERT_TRUE(before.secure()) << before.handshake();
+  EXPECT_EQ(before.client().read_line(), "Asterisk Call Manager/1.1\r\n");
+  // Renew: the old pair moves aside, a new one takes its names.
+  std::filesystem::rename(dir_.file("cert.pem"), dir_.file("old.pem"));
+  make_certificate(dir_, "cert.pem", "key.pem");
+  ampd.process().signal(SIGHUP);
+  ASSERT_NE(ampd.process().wait_for_line("reloaded"), "") << ampd.process().output();
+  TlsClient renewed(port, dir_.file("cert.pem"));
+  EXPECT_TRUE(renewed.secure()) << renewed.handshake();
+  TlsClient stale(port, dir_.file("old.pem"));  // trusts only the old certificate
+  EXPECT_NE(stale.handshake().find("HANDSHAKE FAILED"), std::string::npos) << stale.handshake();
+  // The client connected before the renewal keeps its session.
+  before.client().send("Action: Ping\r\n\r\n");
+  EXPECT_NE(before.client().read_native().find("Ping: Pong"), std::string::npos);
 }
 
 }  // namespace
