@@ -104,7 +104,17 @@ Reactor::Reactor() {
 }
 
 Reactor::~Reactor() {
+  // Tasks and signal handlers refer to objects that are gone by now: drop them unrun.
   for (auto* ev : signals_) event_free(ev);
+  event_del(wakeup_);
+  {
+    std::vector<std::function<void()>> dropped;
+    std::lock_guard lock(posted_mutex_);
+    dropped.swap(posted_);
+  }
+  // bufferevents freed while callbacks were still deferred are released by the loop's
+  // finalizers: give them a last pass, or they would outlive the base (and leak).
+  event_base_loop(base_, EVLOOP_NONBLOCK);
   event_free(wakeup_);
   event_base_free(base_);
 }
