@@ -149,6 +149,26 @@ void Server::reload() {
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));
   log.information("reloaded: %z users", users_->users().size());
+  swap_plugins_when_idle();
+}
+
+// Handlers run on workers without locks on the registry, so plugins are swapped only at a moment
+// when no command is in flight; until then commands keep running on the loaded plugins.
+void Server::swap_plugins_when_idle() {
+  unsigned busy = 0;
+  for (const auto& [id, s] : sessions_) busy += s->in_flight();
+  if (busy > 0) {
+    if (!plugin_swap_timer_) {
+      plugin_swap_timer_ = std::make_unique<Timer>(reactor_, [this] { swap_plugins_when_idle(); });
+    }
+    plugin_swap_timer_->start(50);
+    return;
+  }
+  plugins_.reset();  // unloads every plugin and empties the registry
+  load_plugins();
+  apply_permissions();
+  Poco::Logger::get("ampd.plugins")
+      .information("plugins reloaded: %z commands", registry_.commands().size());
 }
 
 void Server::begin_shutdown() {

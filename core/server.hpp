@@ -84,6 +84,7 @@ class Server : public AsteriskEventSink {
   void apply_permissions();
   void save_statistics(bool now);
   void reload();
+  void swap_plugins_when_idle();
   // SIGTERM/SIGINT: stop accepting, let commands in flight finish (up to shutdown_timeout), say
   // goodbye to every client, then stop the reactor.
   void begin_shutdown();
@@ -96,6 +97,7 @@ class Server : public AsteriskEventSink {
   LoginCache login_cache_;
   Statistics statistics_{std::chrono::system_clock::now()};
   std::unique_ptr<Timer> statistics_timer_;
+  std::unique_ptr<Timer> plugin_swap_timer_;
   std::uint64_t statistics_saved_ = 0;  // changes() at the last snapshot
   std::uint64_t actions_run_ = 0;
   ProfileCommands profiles_;

@@ -157,6 +157,24 @@ TEST(Link, AsteriskRestartWhileClientsWait) {
   EXPECT_TRUE(worked) << "the same client connection works again";
 }
 
+TEST(Link, HupSwapsPluginsOnlyWhenTheirCommandsHaveFinished) {
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section()});
+  auto c = login(ampd, "admin", kAdmin);
+  c->send("Action: Custom\r\nCAction: SimSleep\r\nMilliseconds: 800\r\nActionID: busy\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ampd.process().signal(SIGHUP);
+  ASSERT_NE(ampd.process().wait_for_line("reloaded:"), "");
+  // The plugin that runs the Custom command is not swapped under it.
+  EXPECT_EQ(ampd.process().output().find("plugins reloaded"), std::string::npos);
+  EXPECT_NE(c->read_native().find("ActionID: busy"), std::string::npos);
+  const auto swapped = ampd.process().wait_for_line("plugins reloaded");
+  EXPECT_NE(swapped, "");
+  c->send("Action: ServerVersion\r\nActionID: after\r\n\r\n");
+  const auto answer = c->read_native();
+  EXPECT_NE(answer.find("Response: Success"), std::string::npos) << answer;
+}
+
 TEST(Link, EventsReachEveryClientInItsFormatAndAgentsOnlyTheirOwn) {
   SimInstance sim;
   AmpdInstance ampd({.sections = sim.section(),
