@@ -213,12 +213,10 @@ void ClientSession::handle(const Message& request) {
     connection_->close_after_flush();
     return;
   }
+  if (iequals(action, "challenge")) return handle_challenge(request);
   if (!logged_in_) {
-    const auto why = iequals(action, "challenge")
-                         ? "ampd does not support MD5 challenge logins: send Action: Login with "
-                           "Username and Secret"
-                         : "Not logged in: send Action: Login (Username, Secret, Type) first";
-    return send(make_error(action, request, why));
+    return send(make_error(action, request,
+                           "Not logged in: send Action: Login (Username, Secret, Type) first"));
   }
   if (iequals(action, "events")) return handle_events(request);
   if (is_profile_command(action)) return handle_profile(request);
@@ -271,6 +269,7 @@ void ClientSession::handle_login(const Message& request) {
 
 void ClientSession::on_login_checked(const Message& request, const LoginResult& result) {
   login_pending_ = false;
+  challenge_.clear();  // one login attempt per challenge
   if (result.ok) {
     logged_in_ = true;
     deadline_.cancel();
@@ -292,6 +291,18 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     send(make_error("Login", request, result.message));
   }
   process_input();
+}
+
+// MD5 challenge login, as Asterisk does it (asterisk-java always logs in this way): the client
+// answers with md5(challenge + secret), which needs the user's challenge_secret.
+void ClientSession::handle_challenge(const Message& request) {
+  if (!iequals(request.get("AuthType"), "MD5")) {
+    return send(make_error("Challenge", request, "Must specify AuthType: MD5"));
+  }
+  challenge_ = random_challenge();
+  auto reply = make_response("Challenge", "Success", request);
+  reply.add("Challenge", challenge_);
+  send(reply);
 }
 
 void ClientSession::handle_profile(const Message& request) {

@@ -44,6 +44,7 @@ class ClientSession : public ConnectionHandler {
   const Identity& identity() const { return identity_; }
   WireFormat format() const { return format_; }
   const std::string& peer() const { return connection_->peer(); }
+  const std::string& challenge() const { return challenge_; }
 
  private:
   void on_data(std::string_view bytes) override;
@@ -54,6 +55,7 @@ class ClientSession : public ConnectionHandler {
   void handle_login(const Message& request);
   void handle_events(const Message& request);
   void handle_profile(const Message& request);
+  void handle_challenge(const Message& request);
   void fail_fatally(const std::string& error);
   void arm_deadline();
   void on_deadline();
@@ -72,6 +74,7 @@ class ClientSession : public ConnectionHandler {
   bool is_flash_ = false;
   bool events_on_ = true;
   Identity identity_;
+  std::string challenge_;  // the last MD5 challenge handed out, for Login with AuthType: MD5
   std::uint64_t dropped_events_ = 0;  // since the last notice
   unsigned in_flight_ = 0;            // commands running for this client
 };

@@ -33,7 +33,11 @@ struct LoginPolicy {
   WireFormat default_format = WireFormat::Native;
   bool peer_trusted = false;    // trust is on and the peer is in trusted_networks
   LoginCache* cache = nullptr;  // skips the slow hash for a secret verified before
+  std::string challenge;        // handed out by Action: Challenge, for AuthType: MD5
 };
+
+// A fresh random decimal challenge, as Asterisk's Challenge action gives.
+std::string random_challenge();
 
 // The answer format for a login exchange, readable before the secret is checked: the request's
 // Format if valid, else the user's profile format, else the server default.

@@ -289,7 +289,7 @@ void Server::on_session_event(std::uint64_t session_id, const Message& event) {
 bool Server::check_login_async(ClientSession& session, const Message& request) {
   const LoginPolicy policy{config_.format,
                            config_.trust && config_.trusted_networks.contains_peer(session.peer()),
-                           &login_cache_};
+                           &login_cache_, session.challenge()};
   const auto id = session.id();
   return workers_.try_post([this, id, request, policy, users = users_] {
     const auto result = check_login(request, *users, policy);

@@ -71,6 +71,8 @@ std::shared_ptr<const UserStore> UserStore::from_ini(const IniFile& ini,
         }
       } else if (iequals(e.key, "agentid")) {
         user.agent_id = e.value;
+      } else if (iequals(e.key, "challenge_secret")) {
+        user.challenge_secret = e.value;
       } else if (iequals(e.key, "interface")) {
         user.interfaces = split_list(e.value);
       } else if (iequals(e.key, "format")) {

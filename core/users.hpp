@@ -20,6 +20,7 @@ const char* client_type_name(ClientType type);
 struct UserProfile {
   std::string name;
   std::string secret_hash;
+  std::string challenge_secret;  // clear text, only for MD5 challenge logins (asterisk-java)
   std::vector<ClientType> types;
   std::string agent_id;
   std::vector<std::string> interfaces;  // e.g. PJSIP/1001: what an agent may act on and see

@@ -1,4 +1,5 @@
 // The login matrix, errors, limits, isFlash and ActionID echo, through the real ampd binary.
+#include <Poco/MD5Engine.h>
 #include <gtest/gtest.h>
 
 #include "ampd_instance.hpp"
@@ -49,8 +50,11 @@ TEST_F(AmpdLogin, XmlLoginActionAndNativeAnswersWhenFormatSaysSo) {
 
 TEST_F(AmpdLogin, ProfileFormatIsUsedWhenLoginGivesNone) {
   auto c = connect();
-  EXPECT_EQ(native_login(*c, "xmlmon").substr(0, 0), "");
+  c->send("Action: Login\r\nUsername: xmlmon\r\nSecret: secret\r\n\r\n");
   // The answer to the native login is already XML: the profile says so.
+  EXPECT_EQ(c->read_line(),
+            "<command action=\"login\" response=\"Success\" Message=\"Authentication accepted\" "
+            "/>\r\n");
 }
 
 TEST_F(AmpdLogin, StockClientLoginWithoutTypeAndWithEventsOff) {
@@ -92,6 +96,33 @@ TEST_F(AmpdLogin, AgentLoginNeedsAMatchingAgentId) {
             std::string::npos);
   EXPECT_NE(native_login(*c, "agent1", "Type: agent\r\nAgentID: 1001\r\n").find("Success"),
             std::string::npos);
+}
+
+TEST(AmpdChallenge, Md5ChallengeLoginAsAsteriskJavaDoesIt) {
+  AmpdInstance ampd({.users = "[javaapp]\nsecret = " + secret_hash() +
+                              "\ntypes = monitor\nchallenge_secret = s3cret\n"});
+  auto c = ampd.connect();
+  c->read_line();
+  c->send("Action: Challenge\r\nActionID: c1\r\nAuthType: MD5\r\n\r\n");
+  const auto challenge = c->read_native();
+  const auto pos = challenge.find("Challenge: ");
+  ASSERT_NE(pos, std::string::npos) << challenge;
+  const auto value = challenge.substr(pos + 11, challenge.find('\r', pos) - pos - 11);
+  Poco::MD5Engine md5;
+  md5.update(value + "s3cret");
+  c->send("Action: Login\r\nUsername: javaapp\r\nAuthType: MD5\r\nKey: " +
+          Poco::DigestEngine::digestToHex(md5.digest()) + "\r\n\r\n");
+  EXPECT_NE(c->read_native().find("Authentication accepted"), std::string::npos);
+
+  // A user without a challenge_secret cannot log in this way; a wrong key neither.
+  auto d = ampd.connect();
+  d->read_line();
+  d->send("Action: Challenge\r\nAuthType: MD5\r\n\r\n");
+  d->read_native();
+  d->send("Action: Login\r\nUsername: mon\r\nAuthType: MD5\r\nKey: 00\r\n\r\n");
+  EXPECT_NE(d->read_native().find("Authentication failed"), std::string::npos);
+  d->send("Action: Login\r\nUsername: javaapp\r\nAuthType: MD5\r\nKey: 00\r\n\r\n");
+  EXPECT_NE(d->read_native().find("Send Action: Challenge before an MD5 login"), std::string::npos);
 }
 
 TEST_F(AmpdLogin, BeforeLoginOnlyLoginPingAndLogoff) {
