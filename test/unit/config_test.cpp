@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -17,17 +18,16 @@ namespace {
 class TempFile {
  public:
   explicit TempFile(const std::string& content) {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("ampd-unit-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-              "-" + std::to_string(counter_++) + ".ini"))
-                .string();
+    // mkstemps: ctest runs each test in its own process, in parallel; names must not collide.
+    path_ = (std::filesystem::temp_directory_path() / "ampd-unit-XXXXXX.ini").string();
+    const int fd = mkstemps(path_.data(), 4);
+    if (fd >= 0) close(fd);
     std::ofstream(path_) << content;
   }
   ~TempFile() { std::filesystem::remove(path_); }
   const std::string& path() const { return path_; }
 
  private:
-  static inline int counter_ = 0;
   std::string path_;
 };
 
@@ -95,7 +95,7 @@ class LoginTest : public ::testing::Test {
     ASSERT_TRUE(problems.empty());
   }
   LoginResult login(Message m, bool trusted = false) {
-    return check_login(m, *users_, LoginPolicy{WireFormat::Native, trusted});
+    return check_login(m, *users_, LoginPolicy{WireFormat::Native, trusted, nullptr, {}});
   }
   std::shared_ptr<const UserStore> users_;
 };
@@ -148,7 +148,7 @@ TEST_F(LoginTest, CacheRemembersOnlyVerifiedSecrets) {
   LoginCache cache;
   const auto* alice = users_->find("alice");
   EXPECT_FALSE(cache.known("Alice", "pw", alice->secret_hash));
-  const LoginPolicy policy{WireFormat::Native, false, &cache};
+  const LoginPolicy policy{WireFormat::Native, false, &cache, {}};
   EXPECT_FALSE(check_login({{"User", "alice"}, {"Secret", "nope"}}, *users_, policy).ok);
   EXPECT_FALSE(cache.known("Alice", "nope", alice->secret_hash));
   EXPECT_TRUE(check_login({{"User", "alice"}, {"Secret", "pw"}}, *users_, policy).ok);
