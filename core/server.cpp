@@ -14,7 +14,6 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
       users_(std::move(users)),
       workers_(config_.worker_threads, config_.worker_queue),
       profiles_(config_.users_file),
-
       asterisk_(std::make_unique<AsteriskLink>(reactor_, config_.asterisk, *this)) {
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));

@@ -1,7 +1,5 @@
 #include "statistics.hpp"
 
-#include "atomic_file.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "atomic_file.hpp"
 #include "text.hpp"
 
 namespace ampd {

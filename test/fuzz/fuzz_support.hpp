@@ -48,9 +48,9 @@ struct Chunker {
   std::abort();
 }
 
-#define AMPD_FUZZ_CHECK(cond)                       \
-  do {                                              \
-    if (!(cond)) ::ampd::fuzz::fail(#cond);         \
+#define AMPD_FUZZ_CHECK(cond)               \
+  do {                                      \
+    if (!(cond)) ::ampd::fuzz::fail(#cond); \
   } while (0)
 
 }  // namespace ampd::fuzz

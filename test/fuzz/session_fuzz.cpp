@@ -104,7 +104,8 @@ void FakeAmiSession::answer(const Message& action) {
   if (iequals(name, "Login")) {
     events_ = iequals(action.get("Events"), "on");
     send({{"Response", "Success"}, {"ActionID", id}, {"Message", "Authentication accepted"}});
-    if (events_) send({{"Event", "FullyBooted"}, {"Privilege", "system,all"}, {"Status", "Fully Booted"}});
+    if (events_)
+      send({{"Event", "FullyBooted"}, {"Privilege", "system,all"}, {"Status", "Fully Booted"}});
     return;
   }
   if (iequals(name, "Ping")) {
@@ -134,7 +135,9 @@ void FakeAmiSession::answer(const Message& action) {
   }
   if (ends_with(name, "Status") || ends_with(name, "List") || ends_with(name, "Show") ||
       iequals(name, "QueueSummary") || iequals(name, "Agents")) {
-    send({{"Response", "Success"}, {"ActionID", id}, {"EventList", "start"},
+    send({{"Response", "Success"},
+          {"ActionID", id},
+          {"EventList", "start"},
           {"Message", "Results will follow"}});
     for (int i = 0; i < 2; ++i) {
       Message item{{"Event", name + "Entry"}, {"ActionID", id}, {"Item", std::to_string(i)}};
@@ -143,7 +146,9 @@ void FakeAmiSession::answer(const Message& action) {
       }
       send(item);
     }
-    send({{"Event", name + "Complete"}, {"ActionID", id}, {"EventList", "Complete"},
+    send({{"Event", name + "Complete"},
+          {"ActionID", id},
+          {"EventList", "Complete"},
           {"ListItems", "2"}});
     return;
   }
@@ -153,8 +158,11 @@ void FakeAmiSession::answer(const Message& action) {
   }
   send(response);
   if (iequals(name, "Originate") && iequals(action.get("Async"), "true")) {
-    send({{"Event", "OriginateResponse"}, {"ActionID", id}, {"Response", "Success"},
-          {"Channel", action.get("Channel")}, {"Reason", "4"}});
+    send({{"Event", "OriginateResponse"},
+          {"ActionID", id},
+          {"Response", "Success"},
+          {"Channel", action.get("Channel")},
+          {"Reason", "4"}});
   }
 }
 
@@ -264,7 +272,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::Chunker chunks(data, size);
   FuzzClient client;
   std::string error;
-  auto connection = Connection::connect(w.reactor(), "127.0.0.1", w.server->bound_ports().at(0), error);
+  auto connection =
+      Connection::connect(w.reactor(), "127.0.0.1", w.server->bound_ports().at(0), error);
   if (!connection) fuzz::fail("cannot connect to the in-process ampd");
   connection->set_handler(&client);
   const auto id = w.next_session++;

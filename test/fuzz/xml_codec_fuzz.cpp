@@ -47,8 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Message parsed;
   const auto error = parse_xml_command(element, limits, parsed);
   // The error text is sent to the client inside an answer: it must render too.
-  Message m = error.empty() ? parsed : Message{{"Action", "Unknown"}, {"Response", "Error"},
-                                               {"Message", error}};
+  Message m = error.empty()
+                  ? parsed
+                  : Message{{"Action", "Unknown"}, {"Response", "Error"}, {"Message", error}};
   if (!error.empty()) {
     for (const auto& h : parsed.headers()) m.add(h.name, h.value);
   }

@@ -12,11 +12,11 @@ namespace ampd::test {
 
 Daemon::Daemon(const DaemonOptions& options) {
   dir_.write("users.ini", standard_users());
-  dir_.write("ampd.ini", "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n"
-                         "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" +
-                             options.server + "\n[logging]\ntarget = file\nfile = " +
-                             dir_.file("ampd.log") + "\nlevel = " + options.level + "\n\n" +
-                             options.sections);
+  dir_.write("ampd.ini",
+             "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n"
+             "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" +
+                 options.server + "\n[logging]\ntarget = file\nfile = " + dir_.file("ampd.log") +
+                 "\nlevel = " + options.level + "\n\n" + options.sections);
   std::vector<std::string> argv = options.wrapper;
   argv.push_back(AMPD_BINARY);
   argv.push_back("--config-file=" + dir_.file("ampd.ini"));

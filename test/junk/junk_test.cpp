@@ -64,7 +64,8 @@ class Raw {
     std::string out;
     const auto deadline = Clock::now() + wait;
     while (true) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) break;
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -149,8 +150,9 @@ class Junk : public ::testing::Test {
   static void well_behaved_session() {
     Client c(daemon_->port());
     ASSERT_EQ(c.read_line(), "Asterisk Call Manager/1.1\r\n");
-    c.send("Action: Login\r\nUsername: admin\r\nSecret: secret\r\nType: administrator\r\n"
-           "Events: off\r\nActionID: L\r\n\r\n");
+    c.send(
+        "Action: Login\r\nUsername: admin\r\nSecret: secret\r\nType: administrator\r\n"
+        "Events: off\r\nActionID: L\r\n\r\n");
     ASSERT_EQ(c.read_native(),
               "Action: Login\r\nResponse: Success\r\nActionID: L\r\n"
               "Message: Authentication accepted\r\n\r\n");
@@ -210,9 +212,10 @@ TEST_F(Junk, SurvivesEverythingAndRecovers) {
     const auto answer = r.read_for(3s, &closed);
     EXPECT_TRUE(closed) << "an unterminated oversized message must end the connection";
     EXPECT_NE(answer.find("Response: Error"), std::string::npos) << answer.substr(0, 300);
-    const auto long_line = throw_at("Action: Ping\r\nX: " + std::string(20 * 1024, 'b') + "\r\n\r\n");
+    const auto long_line =
+        throw_at("Action: Ping\r\nX: " + std::string(20 * 1024, 'b') + "\r\n\r\n");
     EXPECT_NE(long_line.find("Response: Error"), std::string::npos);
-    throw_at(std::string(300 * 1024, 'z'));  // no newline at all
+    throw_at(std::string(300 * 1024, 'z'));                                    // no newline at all
     throw_at("<command action=\"ping\" x=\"" + std::string(200 * 1024, 'q'));  // open XML
   }
   // Deeply nested and entity-heavy XML.

@@ -17,8 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string login(Client& c, const std::string& user, const std::string& extra) {
-  c.send("Action: Login\r\nUsername: " + user + "\r\nSecret: " + kSecret + "\r\n" + extra +
-         "\r\n");
+  c.send("Action: Login\r\nUsername: " + user + "\r\nSecret: " + kSecret + "\r\n" + extra + "\r\n");
   return c.read_native();
 }
 
