@@ -16,7 +16,6 @@ void InputDecoder::reset_scan() {
   quote_ = prev_ = 0;
   closing_tag_ = false;
   depth_ = 0;
-  saw_element_ = false;
 }
 
 std::optional<Decoded> InputDecoder::next() {
@@ -109,7 +108,6 @@ std::optional<std::size_t> InputDecoder::scan_xml(std::string& error) {
               return std::nullopt;
             }
           }
-          saw_element_ = true;
           if (depth_ <= 0) return ++scan_;
         }
         prev_ = c;

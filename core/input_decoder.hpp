@@ -55,7 +55,6 @@ class InputDecoder {
   char prev_ = 0;
   bool closing_tag_ = false;
   int depth_ = 0;
-  bool saw_element_ = false;
 };
 
 }  // namespace ampd
