@@ -167,8 +167,9 @@ int AmpdApp::main(const std::vector<std::string>&) {
       return true;
     });
     server.start();
-    log.information("ampd %s started (config %s)", std::string(kVersion), config_file_);
-    server.run();
+    server.run([&] {
+      log.information("ampd %s started (config %s)", std::string(kVersion), config_file_);
+    });
   } catch (const std::exception& e) {
     log.critical("ampd cannot run: %s", std::string(e.what()));
     return EXIT_SOFTWARE;

@@ -66,7 +66,7 @@ void Server::start() {
   }
 }
 
-void Server::run() {
+void Server::run(std::function<void()> on_running) {
   if (asterisk_->empty()) {
     Poco::Logger::get("ampd").warning(
         "no [asterisk.NAME] section: commands that need Asterisk will fail");
@@ -79,6 +79,8 @@ void Server::run() {
   sigemptyset(&held);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
   pthread_sigmask(SIG_UNBLOCK, &held, nullptr);  // held since main(); see there
+  // Runs inside the loop: whoever waits for it knows signals are handled from then on.
+  if (on_running) reactor_.post(std::move(on_running));
   reactor_.run();
 }
 

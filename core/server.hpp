@@ -36,7 +36,7 @@ class Server : public AsteriskEventSink {
   // Binds every listen address; throws std::runtime_error naming the one that failed.
   void start();
   // Runs the reactor until a stop is requested (SIGINT/SIGTERM or stop()).
-  void run();
+  void run(std::function<void()> on_running = {});
   void stop() { reactor_.stop(); }
   bool stopping() const { return stopping_; }
   // SIGHUP: called on the reactor thread; returns the new config and users, or nothing to keep

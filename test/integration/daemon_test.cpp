@@ -117,7 +117,7 @@ TEST(AmpdDaemon, HupWithABrokenConfigKeepsTheRunningOne) {
   AmpdInstance ampd;
   ampd.dir().write("ampd.ini", "[server]\nformat = martian\n");
   ampd.process().signal(SIGHUP);
-  EXPECT_NE(ampd.process().wait_for_line("reload failed"), "");
+  EXPECT_NE(ampd.process().wait_for_line("reload failed"), "") << ampd.process().output();
   auto c = ampd.connect();
   c->read_line();
   c->send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n");

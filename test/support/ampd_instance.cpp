@@ -35,8 +35,14 @@ AmpdInstance::AmpdInstance(const AmpdSetup& setup) {
     throw std::runtime_error("ampd did not start:\n" + process_->output());
   }
   port_ = std::stoi(line.substr(pos + 6));
+  // Logged from inside the running loop: signals sent from now on are handled.
+  if (process_->wait_for_line(" started (config ").empty()) {
+    throw std::runtime_error("ampd did not start its loop:\n" + process_->output());
+  }
   // Tests start talking at once: wait until ampd is logged in to the (first) Asterisk.
+  // (The link logs from its own thread, so its line may come before or after "started".)
   if (setup.sections.find("[asterisk.") != std::string::npos &&
+      process_->output().find("(AMI ") == std::string::npos &&
       process_->wait_for_line("(AMI ").empty()) {
     throw std::runtime_error("ampd did not reach Asterisk:\n" + process_->output());
   }
