@@ -70,7 +70,9 @@ libdir=$(grep -Eo ' /usr/lib/[^ ]*/ampd/plugins/$' "$tmp/ampd.files" | head -n 1
 [ -n "$libdir" ] || fail "no /usr/lib/.../ampd/plugins/ directory"
 for f in /usr/sbin/ampd /etc/ampd/ampd.ini /etc/ampd/users.ini /etc/default/ampd \
 	/etc/init.d/ampd /etc/logrotate.d/ampd /lib/systemd/system/ampd.service \
-	/usr/share/man/man8/ampd.8.gz /usr/share/doc/ampd/README.md; do
+	/usr/share/man/man8/ampd.8.gz /usr/share/doc/ampd/README.md \
+	/usr/share/ampd/www/index.html /usr/share/ampd/www/wallboard.js \
+	/usr/share/ampd/www/wallboard.css; do
 	has "$tmp/ampd.files" "$f" || fail "ampd lacks $f"
 done
 grep -Eq "^-rw.r--r-- ${libdir# }[a-z_]+\.so\$" "$tmp/ampd.files" || fail "no plugin in${libdir}"
