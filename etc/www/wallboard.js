@@ -52,6 +52,7 @@
     statsInFlight: null,  // ActionID of the outstanding StatisticInfo
     statsTimer: 0,        // its timeout
     statsDirty: false,    // an event arrived while a request was in flight
+    statsList: null,      // records gathered from list events (see onStats)
     debounceTimer: 0,
     queues: new Map(),    // key -> {node, fields, data, at}
     agents: new Map(),    // key -> {node, fields, data}
@@ -322,7 +323,10 @@
     clearTimeout(state.statsTimer);
     state.statsTimer = setTimeout(() => {
       // No answer: don't block the next ones forever.
-      if (state.statsInFlight === id) state.statsInFlight = null;
+      if (state.statsInFlight === id) {
+        state.statsInFlight = null;
+        state.statsList = null;
+      }
     }, STATS_TIMEOUT_MS);
     send({Action: 'StatisticInfo', ActionID: id});
   }
@@ -335,12 +339,20 @@
     }, DEBOUNCE_MS);
   }
 
+  // The answer carries its list as "records". Should the list come instead as separate events
+  // with the same ActionID, closed by StatisticInfoComplete, they are gathered first.
   function onStats(msg) {
-    if (get(msg, 'ActionID') === state.statsInFlight) {
+    const id = str(get(msg, 'ActionID'));
+    const ok = str(get(msg, 'Response')) === 'Success';
+    if (ok && get(msg, 'records') === undefined && id === state.statsInFlight) {
+      state.statsList = [];
+      return;
+    }
+    if (id === state.statsInFlight) {
       state.statsInFlight = null;
       clearTimeout(state.statsTimer);
     }
-    if (str(get(msg, 'Response')) !== 'Success') {
+    if (!ok) {
       addTicker('StatisticInfo', str(get(msg, 'Message')) || 'failed', 'error');
     } else {
       let records = get(msg, 'records') || [];
@@ -384,10 +396,7 @@
     state.ws = ws;
     ws.onopen = () => {
       if (state.ws !== ws || !state.creds) return;
-      send({
-        Action: 'Login', Username: state.creds.username, Secret: state.creds.secret,
-        Format: 'json', ActionID: 'login',
-      });
+      sendLogin(false);
     };
     ws.onmessage = (e) => {
       if (state.ws !== ws) return;
@@ -409,6 +418,7 @@
   function onClosed(ws, reason) {
     state.ws = null;
     state.statsInFlight = null;
+    state.statsList = null;
     clearTimeout(state.statsTimer);
     if (!state.creds) return; // signed out
     if (!state.authenticated) {
@@ -427,6 +437,16 @@
   function onMessage(msg) {
     const event = get(msg, 'event') ?? get(msg, 'Event');
     if (event != null && get(msg, 'Response') == null) {
+      if (state.statsList && str(get(msg, 'ActionID')) === state.statsInFlight) {
+        if (/complete$/i.test(str(event))) {
+          const records = state.statsList;
+          state.statsList = null;
+          onStats({Response: 'Success', ActionID: state.statsInFlight, records});
+        } else {
+          state.statsList.push(msg);
+        }
+        return;
+      }
       onEvent(str(event), msg);
       return;
     }
@@ -438,7 +458,25 @@
     }
   }
 
+  // Without Type first (a monitor-only user needs none); a user allowed several types is asked
+  // for one, and then the wallboard logs in again as a monitor.
+  function sendLogin(withType) {
+    const login = {
+      Action: 'Login', Username: state.creds.username, Secret: state.creds.secret,
+      Format: 'json', ActionID: 'login',
+    };
+    if (withType) login.Type = 'monitor';
+    state.loginWithType = withType;
+    send(login);
+  }
+
   function onLogin(msg) {
+    if (str(get(msg, 'Response')) !== 'Success' && !state.loginWithType && state.creds &&
+        /requires Type/i.test(str(get(msg, 'Message'))) &&
+        /monitor/i.test(str(get(msg, 'Message')))) {
+      sendLogin(true);
+      return;
+    }
     if (str(get(msg, 'Response')) === 'Success') {
       state.authenticated = true;
       state.backoff = BACKOFF_MIN_MS;

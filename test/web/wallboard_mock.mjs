@@ -45,6 +45,7 @@ function installFakeAmpd() {
         CallsTaken: '0', TalkTime: '0', Queues: ''},
     },
     link: 'up',
+    listMode: false, // answer StatisticInfo as separate list events + StatisticInfoComplete
     push(obj) {
       for (const s of this.sockets) if (s.readyState === 1) s._deliver(obj);
     },
@@ -101,7 +102,11 @@ function installFakeAmpd() {
       mock.sent.push(msg);
       if (msg.Action === 'Login') {
         mock.logins++;
-        if (msg.Username === 'wall' && msg.Secret === 'board' && msg.Format === 'json') {
+        if (msg.Username === 'multi' && msg.Secret === 'board' && msg.Type === undefined) {
+          this._deliver({Action: 'Login', Response: 'Error', ActionID: msg.ActionID,
+            Message: 'Login requires Type: this user may log in as administrator, monitor'});
+        } else if ((msg.Username === 'wall' || (msg.Username === 'multi' && msg.Type === 'monitor')) &&
+            msg.Secret === 'board' && msg.Format === 'json') {
           this._deliver({Action: 'Login', Response: 'Success', ActionID: msg.ActionID,
             Message: 'Authentication accepted'});
         } else {
@@ -126,7 +131,16 @@ function installFakeAmpd() {
           Message: 'Statistics will follow', ListItems: String(records.length), records};
         // Deep copy now: later changes to the mock must not leak into an answer in flight.
         const frozen = JSON.parse(JSON.stringify(answer));
-        setTimeout(() => this._deliver(frozen), mock.statsDelayMs);
+        if (mock.listMode) {
+          const head = {...frozen};
+          delete head.records;
+          const parts = [head, ...frozen.records.map((r) => ({...r, ActionID: msg.ActionID})),
+            {event: 'StatisticInfoComplete', ActionID: msg.ActionID, EventList: 'Complete',
+              ListItems: String(frozen.records.length)}];
+          setTimeout(() => parts.forEach((p) => this._deliver(p)), mock.statsDelayMs);
+        } else {
+          setTimeout(() => this._deliver(frozen), mock.statsDelayMs);
+        }
       } else if (msg.Action === 'Logoff') {
         this._deliver({Action: 'Logoff', Response: 'Goodbye', ActionID: msg.ActionID});
       }
@@ -275,6 +289,27 @@ try {
     assert(await page.isVisible('#board'), 'board still shown');
   });
 
+  await check('a list answered as separate events is gathered, not shown as events', async () => {
+    await page.evaluate(() => {
+      window.__mock.listMode = true;
+      window.__mock.callerJoins('sales', 3);
+      window.__mock.callerJoins('sales', 3);
+    });
+    await until(page, 'sales waiting 2', () => {
+      const card = [...document.querySelectorAll('#queues [data-queue]')]
+        .find((n) => n.dataset.queue === 'sales');
+      return card?.querySelector('[data-field=waiting]').textContent === '2';
+    });
+    const r = await page.evaluate(() => ({
+      queues: document.querySelectorAll('#queues [data-queue]').length,
+      agents: document.querySelectorAll('#agents [data-agent]').length,
+      ticker: [...document.querySelectorAll('#events li')].map((li) => li.dataset.event),
+    }));
+    assert(r.queues === 3 && r.agents === 3, `cards ${r.queues}, rows ${r.agents}`);
+    assert(!r.ticker.some((e) => /Statistic/.test(e)), `no statistics in the ticker: ${r.ticker}`);
+    await page.evaluate(() => { window.__mock.listMode = false; });
+  });
+
   await check('nothing is stored in localStorage or sessionStorage', async () => {
     const n = await page.evaluate(() => localStorage.length + sessionStorage.length);
     assert(n === 0, `web storage has ${n} items`);
@@ -286,6 +321,18 @@ try {
       document.querySelector('#events li')?.dataset.event === 'Shutdown');
     await page.click('#logout');
     await until(page, 'the login form', () => !document.querySelector('#login-view').hidden);
+  });
+
+  await check('a user allowed several types logs in again as monitor', async () => {
+    await page.fill('#username', 'multi');
+    await page.fill('#secret', 'board');
+    await page.click('#login');
+    await until(page, 'the board', () => !document.querySelector('#board').hidden &&
+      document.querySelector('#connection').dataset.state === 'connected');
+    const types = await page.evaluate(() =>
+      window.__mock.sent.filter((m) => m.Action === 'Login' && m.Username === 'multi')
+        .map((m) => m.Type ?? '-'));
+    assert(JSON.stringify(types) === '["-","monitor"]', `login types ${types}`);
   });
 
   const errors = seen.filter((l) => l.startsWith('pageerror') || l.startsWith('console.error'));
