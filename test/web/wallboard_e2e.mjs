@@ -139,14 +139,16 @@ try {
     !document.querySelector('#board').hidden || document.querySelector('#login-error').textContent);
   const loginError = await page.textContent('#login-error');
   assert(!loginError, `login refused: ${loginError}`);
-  await until(page, `queue ${queue} on the Queues panel`, (q) =>
-    [...document.querySelectorAll('#queues [data-queue]')].some((n) => n.dataset.queue === q),
-  queue);
+  // The Queues panel; ampd lists a queue once it has seen activity, so it may still be empty.
+  await until(page, 'the Queues panel', () => {
+    const panel = document.querySelector('#queues');
+    return panel && panel.getClientRects().length > 0;
+  });
   assert(await page.$eval('#connection', (n) => n.dataset.state) === 'connected', 'connected');
-  await until(page, 'the Asterisk link up', () =>
+  await until(page, 'the Asterisk link up (first StatisticInfo answered)', () =>
     document.querySelector('#link').dataset.state === 'up', null, 10000);
-  const waiting0 = await field('waiting');
-  const answered0 = Number(await field('answered'));
+  const waiting0 = (await field('waiting')) ?? '0';
+  const answered0 = Number((await field('answered')) ?? '0');
   log(`queue ${queue}: waiting ${waiting0}, answered ${answered0}`);
   assert(waiting0 === '0', `nobody waits in ${queue} at the start (${waiting0})`);
 
@@ -167,7 +169,7 @@ try {
   await until(page, `the Answered figure of ${queue} to move`, ([q, before]) => {
     const card = [...document.querySelectorAll('#queues [data-queue]')]
       .find((n) => n.dataset.queue === q);
-    return Number(card.querySelector('[data-field=answered]').textContent) > before &&
+    return card && Number(card.querySelector('[data-field=answered]').textContent) > before &&
       card.querySelector('[data-field=waiting]').textContent === '0';
   }, [queue, answered0], 15000);
 
