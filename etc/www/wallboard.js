@@ -231,7 +231,11 @@
       node.append(cell);
       fields[field] = span;
     }
-    setText(fields.agent, id);
+    // Interfaces (Local/100@agents, PJSIP/1001) may wrap after '/' and '@': text nodes and <wbr>.
+    for (const part of id.split(/(?<=[/@])/)) {
+      if (fields.agent.firstChild) fields.agent.append(document.createElement('wbr'));
+      fields.agent.append(document.createTextNode(part));
+    }
     return {node, fields, data: null};
   }
 
@@ -281,7 +285,8 @@
 
   // ------------------------------------------------------------------ ticker
 
-  function describe(ev) {
+  function describe(name, ev) {
+    const low = name.toLowerCase();
     const parts = [];
     const queue = str(get(ev, 'Queue'));
     if (queue) parts.push(queue);
@@ -293,8 +298,10 @@
     if (pos) parts.push(`pos ${pos}`);
     const hold = str(get(ev, 'HoldTime'));
     if (hold) parts.push(`held ${duration(int(hold))}`);
+    const talk = str(get(ev, 'TalkTime'));
+    if (talk && low === 'agentcomplete') parts.push(`talked ${duration(int(talk))}`);
     const reason = str(get(ev, 'Reason')) || str(get(ev, 'PausedReason'));
-    if (reason) parts.push(reason);
+    if (reason) parts.push(low === 'agentcomplete' ? `ended by ${reason}` : reason);
     const count = str(get(ev, 'Count'));
     if (count && !queue) parts.push(count);
     return parts.join(' · ');
@@ -511,7 +518,7 @@
     if (!WATCHED.has(low)) return;
     const kind = /abandon|logoff|leave/.test(low) ? 'warn' : /join|connect|login/.test(low)
       ? 'good' : 'info';
-    addTicker(name, describe(ev), kind);
+    addTicker(name, describe(name, ev), kind);
     scheduleStats();
   }
 

@@ -10,7 +10,8 @@
 // but the browser: test/web/run_e2e.sh starts the simulator and ampd.
 //
 // Steps: sign in, wait for the Queues panel, log agent 1001 in on the simulator (its row appears),
-// play a call that is answered at once (the Answered figure moves), then a caller who keeps waiting
+// pause a member of sales with a reason (a Paused row), let a caller abandon sales, play a call
+// to the queue that is answered at once (the Answered figure moves), then a caller who keeps waiting
 // (the waiting figure becomes 1, QueueCallerJoin reaches the ticker, the longest wait ticks), and
 // save a 1600x900 screenshot. Exit 0 on success, 1 with what the page showed otherwise.
 import net from 'node:net';
@@ -163,6 +164,18 @@ try {
     return row && row.dataset.state !== 'loggedout';
   }, null, 10000);
 
+  // Some colour for the screenshot, and more of the page's paths: a paused member with a reason,
+  // and a caller who gives up in another queue.
+  log('simulator: member Local/101@agents of sales pauses (Lunch); a caller abandons sales');
+  await ami.action({Action: 'SimAgent', Agent: '1002', Do: 'pause', Queue: 'sales',
+    Interface: 'Local/101@agents', Reason: 'Lunch'});
+  await ami.action({Action: 'SimQueueCall', Queue: 'sales', Outcome: 'abandon', WaitMs: '700',
+    CallerIDNum: '5553000'});
+  await until(page, 'a paused row with its reason', () =>
+    [...document.querySelectorAll('#agents [data-agent]')].some((r) =>
+      r.dataset.state === 'paused' &&
+      r.querySelector('[data-field=reason]').textContent === 'Lunch'), null, 10000);
+
   log(`simulator: a call to ${queue}, answered after 0.5 s, 1 s of talk`);
   await ami.action({Action: 'SimQueueCall', Queue: queue, Outcome: 'answer', WaitMs: '500',
     RingMs: '0', TalkMs: '1000', CallerIDNum: '5551001', CallerIDName: 'First Caller'});
@@ -172,6 +185,12 @@ try {
     return card && Number(card.querySelector('[data-field=answered]').textContent) > before &&
       card.querySelector('[data-field=waiting]').textContent === '0';
   }, [queue, answered0], 15000);
+
+  await until(page, 'the abandoned call in sales', () => {
+    const card = document.querySelector('#queues [data-queue="sales"]');
+    return card?.querySelector('[data-field=abandoned]').textContent === '1' &&
+      card.querySelector('[data-field=waiting]').textContent === '0';
+  }, null, 10000);
 
   log(`simulator: a caller waits in ${queue}`);
   await ami.action({Action: 'SimQueueCall', Queue: queue, Outcome: 'none',
