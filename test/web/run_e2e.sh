@@ -66,12 +66,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for FILE REGEX SECONDS: the first matching line of FILE, or fail.
+# wait_for FILE REGEX SECONDS PID: the first matching line of FILE, or fail (at once when the
+# process PID that writes FILE has exited).
 wait_for() {
-  local file=$1 regex=$2 secs=$3 line=""
+  local file=$1 regex=$2 secs=$3 pid=$4 line=""
   for _ in $(seq $((secs * 10))); do
     line=$(grep -m1 -E "$regex" "$file" 2>/dev/null || true)
     [ -n "$line" ] && { printf '%s\n' "$line"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { echo "FAIL: $(basename "$file" .log) exited" >&2; return 1; }
     sleep 0.1
   done
   echo "FAIL: no line matching '$regex' in $file within $secs s" >&2
@@ -81,7 +83,7 @@ wait_for() {
 # The simulator (Asterisk 20) on a free port: it prints "LISTENING <port>" first.
 "$sim" --port 0 >"$work/sim.log" 2>&1 &
 sim_pid=$!
-sim_port=$(wait_for "$work/sim.log" '^LISTENING [0-9]+' 10 | awk '{print $2}')
+sim_port=$(wait_for "$work/sim.log" '^LISTENING [0-9]+' 10 "$sim_pid" | awk '{print $2}')
 echo "run_e2e: simulator on 127.0.0.1:$sim_port (pid $sim_pid)"
 
 user=wallboard
@@ -112,14 +114,14 @@ CONF
 
 "$ampd" --config-file="$work/ampd.ini" >"$work/ampd.log" 2>&1 &
 ampd_pid=$!
-wait_for "$work/ampd.log" ' started \(config ' 20 >/dev/null || exit 1
-ws_line=$(wait_for "$work/ampd.log" '\(ws port [0-9]+\)' 5) || exit 1
+wait_for "$work/ampd.log" ' started \(config ' 20 "$ampd_pid" >/dev/null || exit 1
+ws_line=$(wait_for "$work/ampd.log" '\(ws port [0-9]+\)' 5 "$ampd_pid") || exit 1
 ws_port=$(printf '%s\n' "$ws_line" | sed -E 's/.*\(ws port ([0-9]+)\).*/\1/')
 tcp_port=$(grep -m1 -E '\(port [0-9]+\)' "$work/ampd.log" | sed -E 's/.*\(port ([0-9]+)\).*/\1/')
 echo "run_e2e: ampd on 127.0.0.1:$tcp_port, WebSocket and web root on 127.0.0.1:$ws_port (pid $ampd_pid)"
 # ampd logs in to the simulator from its own thread: wait for it (bounded), so the Asterisk link
 # is up when the page asks.
-wait_for "$work/ampd.log" '\(AMI ' 15 >/dev/null || exit 1
+wait_for "$work/ampd.log" '\(AMI ' 15 "$ampd_pid" >/dev/null || exit 1
 
 AMPD_WS_PORT=$ws_port AMPD_SIM_PORT=$sim_port AMPD_USER=$user AMPD_SECRET=$secret \
   AMPD_SCREENSHOT=$screenshot timeout 90 node "$here/wallboard_e2e.mjs"
