@@ -350,15 +350,16 @@
   // with the same ActionID, closed by StatisticInfoComplete, they are gathered first.
   function onStats(msg) {
     const id = str(get(msg, 'ActionID'));
+    // A late answer to a request given up on (timeout) might be older than what is shown.
+    if (id !== state.statsInFlight) return;
     const ok = str(get(msg, 'Response')) === 'Success';
-    if (ok && get(msg, 'records') === undefined && id === state.statsInFlight) {
+    if (ok && get(msg, 'records') === undefined && get(msg, 'ListItems') === undefined &&
+        (/^start$/i.test(str(get(msg, 'EventList'))) || /follow/i.test(str(get(msg, 'Message'))))) {
       state.statsList = [];
       return;
     }
-    if (id === state.statsInFlight) {
-      state.statsInFlight = null;
-      clearTimeout(state.statsTimer);
-    }
+    state.statsInFlight = null;
+    clearTimeout(state.statsTimer);
     if (!ok) {
       addTicker('StatisticInfo', str(get(msg, 'Message')) || 'failed', 'error');
     } else {

@@ -132,8 +132,9 @@ function installFakeAmpd() {
         // Deep copy now: later changes to the mock must not leak into an answer in flight.
         const frozen = JSON.parse(JSON.stringify(answer));
         if (mock.listMode) {
-          const head = {...frozen};
+          const head = {...frozen, EventList: 'start', Message: 'Results will follow'};
           delete head.records;
+          delete head.ListItems;
           const parts = [head, ...frozen.records.map((r) => ({...r, ActionID: msg.ActionID})),
             {event: 'StatisticInfoComplete', ActionID: msg.ActionID, EventList: 'Complete',
               ListItems: String(frozen.records.length)}];
