@@ -35,20 +35,21 @@ bool is_login(std::string_view action) {
 }  // namespace
 
 ClientSession::ClientSession(Server& server, std::uint64_t id,
-                             std::unique_ptr<Connection> connection)
+                             std::unique_ptr<ClientTransport> transport)
     : server_(server),
       id_(id),
-      connection_(std::move(connection)),
+      transport_(std::move(transport)),
       deadline_(server.reactor(), [this] { on_deadline(); }),
       decoder_(server.config().limits),
       format_(server.config().format) {
-  connection_->set_handler(this);
+  transport_->set_sink(this);
 }
 
-ClientSession::~ClientSession() { connection_->set_handler(nullptr); }
+ClientSession::~ClientSession() { transport_->set_sink(nullptr); }
 
 void ClientSession::start() {
-  connection_->write(server_.config().banner + "\r\n");
+  // The banner opens an AMI byte stream; a WebSocket's first message is the client's.
+  if (!transport_->message_framed()) transport_->send(server_.config().banner + "\r\n");
   arm_deadline();
 }
 
@@ -74,14 +75,14 @@ void ClientSession::on_deadline() {
 
 void ClientSession::close_with_error(const std::string& error, const std::string& category) {
   Poco::Logger::get("ampd.client")
-      .notice("client %s%s disconnected (%s): %s", connection_->peer(),
+      .notice("client %s%s disconnected (%s): %s", transport_->peer(),
               identity_.user.empty() ? std::string() : " (" + identity_.user + ")", category,
               error);
   server_.count_disconnect(category);
   send(make_error("Unknown", {}, error + "; closing the connection"));
   closing_ = true;
   deadline_.cancel();
-  connection_->close_after_flush();
+  transport_->close_after_flush();
 }
 
 void ClientSession::send(const Message& message) {
@@ -95,9 +96,9 @@ void ClientSession::send(const Message& message) {
 }
 
 void ClientSession::write(std::string bytes) {
-  if (connection_->closed()) return;
-  if (is_flash_) bytes.push_back('\0');
-  connection_->write(bytes);
+  if (transport_->closed()) return;
+  if (nul_terminated_) bytes.push_back('\0');
+  transport_->send(bytes);
 }
 
 void ClientSession::complete(const Reply& reply, const Message& request) {
@@ -114,7 +115,7 @@ void ClientSession::say_goodbye() {
     send(Message{{"Event", "Shutdown"}, {"Shutdown", "Cleanly"}, {"Restart", "False"}});
   }
   closing_ = true;
-  connection_->close_after_flush();
+  transport_->close_after_flush();
 }
 
 bool ClientSession::sees(const Message& event) const {
@@ -123,23 +124,23 @@ bool ClientSession::sees(const Message& event) const {
 }
 
 void ClientSession::deliver_event(RenderedEvent& event) {
-  if (!wants_events() || connection_->closed() || !sees(event.event())) return;
+  if (!wants_events() || transport_->closed() || !sees(event.event())) return;
   const auto cap = server_.config().client_output_cap;
-  if (connection_->pending_output() >= cap) {
+  if (transport_->pending_output() >= cap) {
     if (server_.config().disconnect_slow_clients) {
       Poco::Logger::get("ampd.client")
           .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
-                   connection_->peer(), identity_.user, connection_->pending_output());
+                   transport_->peer(), identity_.user, transport_->pending_output());
       server_.count_disconnect("slow consumer");
       closing_ = true;
-      connection_->close();
+      transport_->close();
       server_.session_closed(id_, "slow consumer");
       return;
     }
     if (dropped_events_++ == 0) {
       Poco::Logger::get("ampd.client")
           .warning("client %s (%s) is not reading: dropping its events until it catches up",
-                   connection_->peer(), identity_.user);
+                   transport_->peer(), identity_.user);
     }
     server_.count_dropped_event();
     return;
@@ -151,15 +152,27 @@ void ClientSession::deliver_event(RenderedEvent& event) {
                  {"Message", "Events were dropped because this client was not reading them"}});
     dropped_events_ = 0;
   }
-  connection_->write_shared(event.bytes(format_, is_flash_));
+  transport_->send_shared(event.bytes(format_, nul_terminated_));
   server_.count_delivered_event();
 }
 
-void ClientSession::on_data(std::string_view bytes) {
+void ClientSession::on_input(std::string_view bytes, bool whole_message) {
   if (closing_) return;
   if (logged_in_ && server_.config().idle_timeout_ms > 0) arm_deadline();
-  decoder_.append(bytes);
+  if (!whole_message) {
+    decoder_.append(bytes);
+    return process_input();
+  }
+  decoder_.append_whole_message(bytes);
   process_input();
+  // A message transport's message is one whole client message: whatever is left unframed was
+  // cut short (an XML element or JSON object never closed), and must not join the next one.
+  if (!closing_ && !login_pending_ && decoder_.buffered() > 0) {
+    decoder_.discard();
+    send(make_error("Unknown", {},
+                    "Incomplete message: each WebSocket message must hold one "
+                    "whole message"));
+  }
 }
 
 void ClientSession::on_closed(const std::string& reason) {
@@ -210,7 +223,7 @@ void ClientSession::handle(const Message& request) {
   if (iequals(action, "logoff") || iequals(action, "logout")) {
     send(make_response("Logoff", "Goodbye", request, "Thanks for all the fish."));
     closing_ = true;
-    connection_->close_after_flush();
+    transport_->close_after_flush();
     return;
   }
   if (iequals(action, "challenge")) return handle_challenge(request);
@@ -276,18 +289,18 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     arm_deadline();
     identity_ = result.identity;
     format_ = result.format;
-    is_flash_ = result.is_flash;
+    nul_terminated_ = result.is_flash && !transport_->message_framed();
     if (const auto* events = request.find("Events")) parse_bool(*events, events_on_);
     Poco::Logger::get("ampd.client")
         .information("login: %s as %s%s from %s", identity_.user,
                      std::string(client_type_name(identity_.type)),
                      identity_.agent_id.empty() ? std::string() : " " + identity_.agent_id,
-                     connection_->peer());
+                     transport_->peer());
     send(make_response("Login", "Success", request, result.message));
   } else {
     if (result.bad_credentials) server_.login_failed(peer());
     Poco::Logger::get("ampd.client")
-        .notice("login refused from %s: %s", connection_->peer(), result.message);
+        .notice("login refused from %s: %s", transport_->peer(), result.message);
     send(make_error("Login", request, result.message));
   }
   process_input();

@@ -6,19 +6,19 @@
 #include <memory>
 #include <string>
 
+#include "client_transport.hpp"
 #include "event_fanout.hpp"
 #include "input_decoder.hpp"
 #include "login.hpp"
-#include "reactor.hpp"
 #include "reply.hpp"
 
 namespace ampd {
 
 class Server;
 
-class ClientSession : public ConnectionHandler {
+class ClientSession : public TransportSink {
  public:
-  ClientSession(Server& server, std::uint64_t id, std::unique_ptr<Connection> connection);
+  ClientSession(Server& server, std::uint64_t id, std::unique_ptr<ClientTransport> transport);
   ~ClientSession() override;
 
   void start();
@@ -43,11 +43,11 @@ class ClientSession : public ConnectionHandler {
   bool wants_events() const { return logged_in_ && events_on_ && !closing_; }
   const Identity& identity() const { return identity_; }
   WireFormat format() const { return format_; }
-  const std::string& peer() const { return connection_->peer(); }
+  const std::string& peer() const { return transport_->peer(); }
   const std::string& challenge() const { return challenge_; }
 
  private:
-  void on_data(std::string_view bytes) override;
+  void on_input(std::string_view bytes, bool whole_message) override;
   void on_closed(const std::string& reason) override;
 
   void process_input();
@@ -64,14 +64,14 @@ class ClientSession : public ConnectionHandler {
 
   Server& server_;
   std::uint64_t id_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<ClientTransport> transport_;
   Timer deadline_;  // login timeout before login, idle timeout after
   InputDecoder decoder_;
   WireFormat format_;
   bool logged_in_ = false;
   bool login_pending_ = false;  // input is left unparsed until the login is decided
   bool closing_ = false;
-  bool is_flash_ = false;
+  bool nul_terminated_ = false;  // isFlash on a byte stream
   bool events_on_ = true;
   Identity identity_;
   std::string challenge_;  // the last MD5 challenge handed out, for Login with AuthType: MD5

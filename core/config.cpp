@@ -64,6 +64,27 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
          c.listen_tls = split_list(v);
          return true;
        }},
+      {"listen_ws",
+       [&c](const std::string& v, std::string&) {
+         c.listen_ws = split_list(v);
+         return true;
+       }},
+      {"listen_wss",
+       [&c](const std::string& v, std::string&) {
+         c.listen_wss = split_list(v);
+         return true;
+       }},
+      {"allowed_origins",
+       [&c](const std::string& v, std::string& error) {
+         c.allowed_origins = split_list(v);
+         for (const auto& origin : c.allowed_origins) {
+           if (origin != "*" && origin.find("://") == std::string::npos) {
+             error = "each origin is scheme://host[:port] or *, not '" + origin + "'";
+           }
+         }
+         return error.empty();
+       }},
+      {"web_root", path(c.web_root, base)},
       {"tls_certificate", path(c.tls_certificate, base)},
       {"tls_key", path(c.tls_key, base)},
       {"format",
@@ -162,10 +183,11 @@ std::map<std::string, Setter> asterisk_keys(AsteriskConfig& a) {
   };
 }
 
-// With listen_tls set, the certificate and key must be given and load: checked here so that
-// --check-config reports them and ampd refuses to start, each at the line of its key.
+// With listen_tls or listen_wss set, the certificate and key must be given and load: checked here
+// so that --check-config reports them and ampd refuses to start, each at the line of its key.
 void check_tls(const IniFile& ini, const Config& c, std::vector<std::string>& problems) {
-  if (c.listen_tls.empty()) return;
+  if (c.listen_tls.empty() && c.listen_wss.empty()) return;
+  const char* listen_key = c.listen_tls.empty() ? "listen_wss" : "listen_tls";
   auto where = [&ini](std::string_view key) {
     int line = 0;  // the last [server] entry of that name wins, as in apply()
     for (const auto& section : ini.sections) {
@@ -179,8 +201,8 @@ void check_tls(const IniFile& ini, const Config& c, std::vector<std::string>& pr
   bool complete = true;
   auto require = [&](const char* key, const std::string& value) {
     if (!value.empty()) return;
-    problems.push_back(where("listen_tls") + ": [server] " + key +
-                       ": required when listen_tls is set");
+    problems.push_back(where(listen_key) + ": [server] " + key + ": required when " + listen_key +
+                       " is set");
     complete = false;
   };
   require("tls_certificate", c.tls_certificate);

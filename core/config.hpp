@@ -32,9 +32,13 @@ struct AsteriskConfig {
 struct Config {
   std::string path;
   std::vector<std::string> listen{"127.0.0.1:5040"};
-  std::vector<std::string> listen_tls;  // TLS listeners ("" = none); need the two below
-  std::string tls_certificate;          // PEM certificate chain, leaf first
-  std::string tls_key;                  // its unencrypted PEM private key
+  std::vector<std::string> listen_tls;       // TLS listeners ("" = none); need the two below
+  std::string tls_certificate;               // PEM certificate chain, leaf first
+  std::string tls_key;                       // its unencrypted PEM private key
+  std::vector<std::string> listen_ws;        // WebSocket listeners (they also serve web_root)
+  std::vector<std::string> listen_wss;       // the same over TLS; need the two above
+  std::vector<std::string> allowed_origins;  // browser origins for WebSockets; empty: same origin
+  std::string web_root;                      // "" = the installed wallboard page
   WireFormat format = WireFormat::Native;
   std::string users_file = "/etc/ampd/users.ini";
   std::string plugin_dir;

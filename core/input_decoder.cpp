@@ -162,4 +162,22 @@ Decoded InputDecoder::take(std::size_t end, std::size_t skip) {
   return d;
 }
 
+void InputDecoder::append_whole_message(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return;
+  buffer_.append(text);
+  if (text[first] == '<' || text[first] == '{') return;
+  // Native: end it with exactly one blank line, whatever line ends it came with.
+  while (!buffer_.empty() && (buffer_.back() == '\n' || buffer_.back() == '\r')) {
+    buffer_.pop_back();
+  }
+  buffer_.append("\r\n\r\n");
+}
+
+void InputDecoder::discard() {
+  buffer_.clear();
+  start_ = scan_ = 0;
+  reset_scan();
+}
+
 }  // namespace ampd

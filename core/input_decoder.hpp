@@ -29,6 +29,10 @@ class InputDecoder {
   explicit InputDecoder(const WireLimits& limits) : limits_(limits) {}
 
   void append(std::string_view bytes) { buffer_.append(bytes); }
+  // A message that arrived whole (one WebSocket message): a native one may lack its blank line.
+  void append_whole_message(std::string_view text);
+  // Drops whatever is buffered, e.g. the unfinished rest of a whole message.
+  void discard();
   // The next decoded message, or nullopt when more input is needed.
   std::optional<Decoded> next();
   std::size_t buffered() const { return buffer_.size() - start_; }

@@ -4,8 +4,10 @@
 
 #include <csignal>
 
+#include "stream_transport.hpp"
 #include "text.hpp"
 #include "version.hpp"
+#include "websocket_transport.hpp"
 
 namespace ampd {
 
@@ -43,27 +45,41 @@ void Server::start() {
     statistics_timer_ = std::make_unique<Timer>(reactor_, [this] { save_statistics(false); });
     statistics_timer_->start(config_.statistics_interval_ms, true);
   }
-  for (const auto& address : config_.listen) {
-    listeners_.push_back(std::make_unique<Listener>(
-        reactor_, address,
-        [this](int fd, std::string peer) { accept(fd, std::move(peer), false); }));
-    ports_.push_back(listeners_.back()->port());
-    Poco::Logger::get("ampd").information("listening on %s (port %d)", address,
-                                          listeners_.back()->port());
+  listen(config_.listen, Transport::Stream, "listening on %s (port %d)");
+  if (!config_.listen_tls.empty() || !config_.listen_wss.empty()) {
+    TlsLoadError error;
+    tls_ = TlsContext::load(config_.tls_certificate, config_.tls_key, error);
+    if (!tls_) throw std::runtime_error("[server] " + error.key + ": " + error.text);
   }
-  if (config_.listen_tls.empty()) return;
-  TlsLoadError error;
-  tls_ = TlsContext::load(config_.tls_certificate, config_.tls_key, error);
-  if (!tls_) throw std::runtime_error("[server] " + error.key + ": " + error.text);
   // After the plain listeners, and without "(port ": tests read the first such line.
-  for (const auto& address : config_.listen_tls) {
+  listen(config_.listen_tls, Transport::TlsStream, "tls listening on %s (tls port %d)");
+  if (config_.listen_ws.empty() && config_.listen_wss.empty()) return;
+  websocket_options_ = make_websocket_options(config_);
+  listen(config_.listen_ws, Transport::WebSocket, "ws listening on %s (ws port %d)");
+  listen(config_.listen_wss, Transport::TlsWebSocket, "wss listening on %s (wss port %d)");
+}
+
+void Server::listen(const std::vector<std::string>& addresses, Transport transport,
+                    const char* log_format) {
+  for (const auto& address : addresses) {
     listeners_.push_back(std::make_unique<Listener>(
         reactor_, address,
-        [this](int fd, std::string peer) { accept(fd, std::move(peer), true); }));
+        [this, transport](int fd, std::string peer) { accept(fd, std::move(peer), transport); }));
     ports_.push_back(listeners_.back()->port());
-    Poco::Logger::get("ampd").information("tls listening on %s (tls port %d)", address,
-                                          listeners_.back()->port());
+    Poco::Logger::get("ampd").information(log_format, address, listeners_.back()->port());
   }
+}
+
+std::shared_ptr<const WebSocketOptions> Server::make_websocket_options(const Config& config) {
+  auto options = std::make_shared<WebSocketOptions>();
+  options->allowed_origins = config.allowed_origins;
+  options->max_message = config.limits.max_message;
+  const auto dir = config.web_root.empty() ? std::string(kDefaultWebRoot) : config.web_root;
+  std::string error;
+  options->web_root = WebRoot::load(dir, error);
+  if (!error.empty()) Poco::Logger::get("ampd").warning("%s", error);
+  Poco::Logger::get("ampd").debug("web root %s: %z files", dir, options->web_root->size());
+  return options;
 }
 
 void Server::run(std::function<void()> on_running) {
@@ -84,13 +100,20 @@ void Server::run(std::function<void()> on_running) {
   reactor_.run();
 }
 
-void Server::accept(int fd, std::string peer, bool tls) {
+void Server::accept(int fd, std::string peer, Transport transport) {
   const auto id = next_session_id_++;
+  const bool tls = transport == Transport::TlsStream || transport == Transport::TlsWebSocket;
   auto connection = tls ? std::make_unique<Connection>(reactor_, fd, std::move(peer), *tls_)
                         : std::make_unique<Connection>(reactor_, fd, std::move(peer));
   const bool full = sessions_.size() >= config_.max_clients;
   Poco::Logger::get("ampd.client").debug("client %s connected", connection->peer());
-  auto session = std::make_unique<ClientSession>(*this, id, std::move(connection));
+  std::unique_ptr<ClientTransport> framing;
+  if (transport == Transport::WebSocket || transport == Transport::TlsWebSocket) {
+    framing = std::make_unique<WebSocketTransport>(std::move(connection), websocket_options_);
+  } else {
+    framing = std::make_unique<StreamTransport>(std::move(connection));
+  }
+  auto session = std::make_unique<ClientSession>(*this, id, std::move(framing));
   session->start();
   if (full) {
     session->close_with_error(
@@ -125,6 +148,7 @@ void Server::reload() {
     return;
   }
   if (fresh.listen != config_.listen || fresh.listen_tls != config_.listen_tls ||
+      fresh.listen_ws != config_.listen_ws || fresh.listen_wss != config_.listen_wss ||
       fresh.asterisk.size() != config_.asterisk.size() ||
       fresh.worker_threads != config_.worker_threads) {
     log.warning(
@@ -142,6 +166,10 @@ void Server::reload() {
   // What each new message, login and event reads from; sessions keep their connections.
   fresh.listen = config_.listen;
   fresh.listen_tls = config_.listen_tls;
+  fresh.listen_ws = config_.listen_ws;
+  fresh.listen_wss = config_.listen_wss;
+  // New WebSocket clients get the new origins and page; connected ones keep theirs.
+  if (websocket_options_) websocket_options_ = make_websocket_options(fresh);
   fresh.asterisk = config_.asterisk;
   fresh.worker_threads = config_.worker_threads;
   config_ = std::move(fresh);

@@ -24,6 +24,7 @@
 #include "statistics.hpp"
 #include "tls_context.hpp"
 #include "users.hpp"
+#include "websocket_transport.hpp"
 #include "worker_pool.hpp"
 
 namespace ampd {
@@ -79,7 +80,11 @@ class Server : public AsteriskEventSink {
   void count_delivered_event() { ++delivered_events_; }
 
  private:
-  void accept(int fd, std::string peer, bool tls);
+  enum class Transport { Stream, TlsStream, WebSocket, TlsWebSocket };
+  void listen(const std::vector<std::string>& addresses, Transport transport,
+              const char* log_format);
+  void accept(int fd, std::string peer, Transport transport);
+  static std::shared_ptr<const WebSocketOptions> make_websocket_options(const Config& config);
   void load_plugins();
   void apply_permissions();
   void save_statistics(bool now);
@@ -106,8 +111,9 @@ class Server : public AsteriskEventSink {
   std::unique_ptr<PluginLoader> plugins_;
   std::unique_ptr<CommandDispatcher> dispatcher_;
   std::vector<std::unique_ptr<Listener>> listeners_;
-  std::vector<int> ports_;           // plain listeners first, then TLS ones
-  std::unique_ptr<TlsContext> tls_;  // with listen_tls; replaced by SIGHUP
+  std::vector<int> ports_;  // plain listeners first, then TLS, WebSocket and secure WebSocket
+  std::unique_ptr<TlsContext> tls_;  // with listen_tls or listen_wss; replaced by SIGHUP
+  std::shared_ptr<const WebSocketOptions> websocket_options_;  // with listen_ws or listen_wss
   std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
   std::uint64_t next_session_id_ = 1;
   Reloader reloader_;

@@ -344,5 +344,27 @@ TEST_F(AmpdTlsConfig, HupLoadsARenewedCertificateForNewClients) {
   EXPECT_NE(before.client().read_native().find("Ping: Pong"), std::string::npos);
 }
 
+// wss: the same WebSocket clients over TLS, with a real client (Python's ssl) that verifies
+// ampd's certificate.
+TEST_F(AmpdTlsConfig, SecureWebSocketListenerServesWebSocketClientsOverTls) {
+  SimInstance sim;
+  AmpdInstance ampd({.server = "listen_wss = 127.0.0.1:0\ntls_certificate = " +
+                               dir_.file("cert.pem") + "\ntls_key = " + dir_.file("key.pem") + "\n",
+                     .sections = sim.section()});
+  const auto& log = ampd.process().output();
+  if (log.find("(wss port ") == std::string::npos) ampd.process().wait_for_line("(wss port ");
+  const int port = std::stoi(log.substr(log.find("(wss port ") + 10));
+  std::string out;
+  EXPECT_EQ(run_command({python3(), WS_CLIENT_SCRIPT, "--port", std::to_string(port), "--ca",
+                         dir_.file("cert.pem"), "--send", "Action: ServerVersion\nActionID: v",
+                         "--expect", "1"},
+                        "", out),
+            0)
+      << out;
+  EXPECT_NE(out.find("HANDSHAKE OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("ActionID: v"), std::string::npos) << out;
+  EXPECT_NE(out.find("DONE"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace ampd::test

@@ -62,6 +62,16 @@ std::string Client::read_until(const std::string& terminator) {
   }
 }
 
+std::string Client::read_bytes(std::size_t count) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  while (buffer_.size() < count) {
+    if (!fill(deadline)) return {};
+  }
+  auto out = buffer_.substr(0, count);
+  buffer_.erase(0, count);
+  return out;
+}
+
 bool Client::closed_by_peer() {
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   while (!eof_ && std::chrono::steady_clock::now() < deadline) fill(deadline);

@@ -20,6 +20,8 @@ class Client {
   // One native message (through the blank line) or one XML element line.
   std::string read_native() { return read_until("\r\n\r\n"); }
   std::string read_line() { return read_until("\r\n"); }
+  // Exactly `count` bytes; "" on timeout or close.
+  std::string read_bytes(std::size_t count);
   // True when the peer closed the connection within the timeout (buffered bytes are dropped).
   bool closed_by_peer();
   // Reads whatever arrives within `wait`.
