@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "message_render.hpp"
 #include "native_codec.hpp"
 #include "profile_commands.hpp"
 #include "responses.hpp"
@@ -87,11 +88,7 @@ void ClientSession::close_with_error(const std::string& error, const std::string
 
 void ClientSession::send(const Message& message) {
   std::string out;
-  if (format_ == WireFormat::Xml) {
-    message.has("Event") ? render_xml_event(message, out) : render_xml_command(message, out);
-  } else {
-    render_native(message, out);
-  }
+  render_message(message, format_, out);
   write(std::move(out));
 }
 

@@ -90,7 +90,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"format",
        [&c](const std::string& v, std::string& error) {
          const auto f = parse_wire_format(v);
-         if (!f) error = "must be asterisk or xml";
+         if (!f) error = "must be asterisk, xml or json";
          if (f) c.format = *f;
          return f.has_value();
        }},

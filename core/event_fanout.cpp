@@ -1,21 +1,16 @@
 #include "event_fanout.hpp"
 
-#include "native_codec.hpp"
+#include "message_render.hpp"
 #include "text.hpp"
-#include "xml_codec.hpp"
 
 namespace ampd {
 
 const SharedBytes& RenderedEvent::bytes(WireFormat format, bool nul_terminated) {
-  const auto index = (format == WireFormat::Xml ? 2u : 0u) + (nul_terminated ? 1u : 0u);
-  auto& slot = variants_[index];
+  const auto index = static_cast<std::size_t>(format) * 2 + (nul_terminated ? 1 : 0);
+  auto& slot = variants_.at(index);
   if (!slot) {
     std::string text;
-    if (format == WireFormat::Xml) {
-      render_xml_event(event_, text);
-    } else {
-      render_native(event_, text);
-    }
+    render_message(event_, format, text);
     if (nul_terminated) text.push_back('\0');
     slot = SharedBytes(std::move(text));
   }

@@ -18,7 +18,7 @@ class RenderedEvent {
 
  private:
   const Message& event_;
-  std::array<SharedBytes, 4> variants_;
+  std::array<SharedBytes, 6> variants_;  // [format * 2 + nul_terminated], made lazily
 };
 
 // Whether an agent client may see an event: only events about its own agent id or interface.

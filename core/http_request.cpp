@@ -106,7 +106,8 @@ HttpRequestReader::State HttpRequestReader::parse(std::string_view head) {
   const auto method = request_line.substr(0, sp1);
   const auto target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
   const auto version = request_line.substr(sp2 + 1);
-  if (!is_token(method) || target.empty() || has_control(target) || target.find('\t') != target.npos) {
+  if (!is_token(method) || target.empty() || has_control(target) ||
+      target.find('\t') != target.npos) {
     return fail(400, "bad request line");
   }
   if (version.size() != 8 || version.substr(0, 7) != "HTTP/1." || version[7] < '0' ||

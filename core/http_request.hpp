@@ -17,8 +17,8 @@ struct HttpHeader {
 
 struct HttpRequest {
   std::string method;
-  std::string target;   // path and query, as sent
-  std::string version;  // "HTTP/1.1"
+  std::string target;               // path and query, as sent
+  std::string version;              // "HTTP/1.1"
   std::vector<HttpHeader> headers;  // in order; repeated headers kept
 
   // The first value of a header (names are case-insensitive), or nullopt.

@@ -1,5 +1,6 @@
 #include "input_decoder.hpp"
 
+#include "json_codec.hpp"
 #include "native_codec.hpp"
 #include "xml_codec.hpp"
 
@@ -16,6 +17,8 @@ void InputDecoder::reset_scan() {
   quote_ = prev_ = 0;
   closing_tag_ = false;
   depth_ = 0;
+  in_string_ = escaped_ = false;
+  max_depth_ = 0;
 }
 
 std::optional<Decoded> InputDecoder::next() {
@@ -28,12 +31,15 @@ std::optional<Decoded> InputDecoder::next() {
     }
     if (start_ >= buffer_.size()) return std::nullopt;
     in_message_ = true;
-    format_ = buffer_[start_] == '<' ? WireFormat::Xml : WireFormat::Native;
+    const char first = buffer_[start_];
+    format_ = first == '<' ? WireFormat::Xml : first == '{' ? WireFormat::Json : WireFormat::Native;
     scan_ = line_start_ = start_;
   }
 
   std::string error;
-  const auto end = format_ == WireFormat::Xml ? scan_xml(error) : scan_native();
+  const auto end = format_ == WireFormat::Xml    ? scan_xml(error)
+                   : format_ == WireFormat::Json ? scan_json()
+                                                 : scan_native();
   if (!error.empty()) {
     Decoded fatal{Decoded::Kind::Fatal, format_, {}, error};
     buffer_.clear();
@@ -140,6 +146,43 @@ std::optional<std::size_t> InputDecoder::scan_xml(std::string& error) {
   return std::nullopt;
 }
 
+// Follows strings (and their escapes) and counts braces and brackets until the first object
+// closes. Returns its end, just past '}'. Too deep nesting is an error of this message only
+// (take() reports it): the framing itself stays sound.
+std::optional<std::size_t> InputDecoder::scan_json() {
+  for (; scan_ < buffer_.size(); ++scan_) {
+    const char c = buffer_[scan_];
+    if (in_string_) {
+      if (escaped_) {
+        escaped_ = false;
+      } else if (c == '\\') {
+        escaped_ = true;
+      } else if (c == '"') {
+        in_string_ = false;
+      }
+    } else if (c == '"') {
+      in_string_ = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth_ > max_depth_) max_depth_ = depth_;
+    } else if ((c == '}' || c == ']') && --depth_ <= 0) {
+      return ++scan_;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string InputDecoder::parse(std::string_view text, Message& out) const {
+  switch (format_) {
+    case WireFormat::Xml:
+      return parse_xml_command(text, limits_, out);
+    case WireFormat::Json:
+      return parse_json_object(text, limits_, out);
+    case WireFormat::Native:
+      break;
+  }
+  return parse_native_block(text, limits_, out);
+}
+
 Decoded InputDecoder::take(std::size_t end, std::size_t skip) {
   const std::string_view text(buffer_.data() + start_, end - start_);
   Decoded d;
@@ -147,9 +190,11 @@ Decoded InputDecoder::take(std::size_t end, std::size_t skip) {
   if (text.size() > limits_.max_message) {
     d.kind = Decoded::Kind::Error;
     d.error = "Message too large (limit " + std::to_string(limits_.max_message) + " bytes)";
+  } else if (format_ == WireFormat::Json && max_depth_ > limits_.max_json_depth) {
+    d.kind = Decoded::Kind::Error;
+    d.error = "JSON nested too deeply (limit " + std::to_string(limits_.max_json_depth) + ")";
   } else {
-    d.error = format_ == WireFormat::Xml ? parse_xml_command(text, limits_, d.message)
-                                         : parse_native_block(text, limits_, d.message);
+    d.error = parse(text, d.message);
     if (!d.error.empty()) d.kind = Decoded::Kind::Error;
   }
   start_ = scan_ = skip;

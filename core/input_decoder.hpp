@@ -1,6 +1,7 @@
-// Splits a client's byte stream into messages. Each message may be native or XML: the first
-// non-blank byte of a message decides ('<' means XML). Scanning is incremental, so a client that
-// trickles bytes costs linear time, and the buffered size is capped by WireLimits::max_message.
+// Splits a client's byte stream into messages. Each message may be native, XML or JSON: the
+// first non-blank byte of a message decides ('<' means XML, '{' JSON). Scanning is incremental, so
+// a client that trickles bytes costs linear time, and the buffered size is capped by
+// WireLimits::max_message.
 #pragma once
 
 #include <optional>
@@ -42,6 +43,8 @@ class InputDecoder {
 
   std::optional<std::size_t> scan_native();
   std::optional<std::size_t> scan_xml(std::string& error);
+  std::optional<std::size_t> scan_json();
+  std::string parse(std::string_view text, Message& out) const;
   Decoded take(std::size_t end, std::size_t skip);
   void reset_scan();
 
@@ -59,6 +62,10 @@ class InputDecoder {
   char prev_ = 0;
   bool closing_tag_ = false;
   int depth_ = 0;
+  // JSON scanning state (depth_ counts open braces and brackets).
+  bool in_string_ = false;
+  bool escaped_ = false;
+  int max_depth_ = 0;
 };
 
 }  // namespace ampd

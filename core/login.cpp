@@ -94,7 +94,7 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
   LoginResult result;
   result.format = login_reply_format(request, users, policy.default_format);
   if (const auto* f = request.find("Format"); f && !parse_wire_format(*f)) {
-    return fail("Format must be xml or asterisk, not '" + *f + "'");
+    return fail("Format must be xml, json or asterisk, not '" + *f + "'");
   }
   if (const auto* flash = request.find("isFlash"); flash && !parse_bool(*flash, result.is_flash)) {
     return fail("isFlash must be true or false, not '" + *flash + "'");

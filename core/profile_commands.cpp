@@ -209,7 +209,7 @@ ProfileCommands::Outcome ProfileCommands::update(const Message& request, const s
   }
   if (const auto* format = request.find("Format")) {
     if (!format->empty() && !parse_wire_format(*format))
-      return fail("Format must be xml or asterisk");
+      return fail("Format must be xml, json or asterisk");
     values.emplace_back("format", to_lower(*format));
   }
   if (const auto* agent = request.find("AgentID")) values.emplace_back("agentid", *agent);

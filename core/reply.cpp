@@ -1,5 +1,6 @@
 #include "reply.hpp"
 
+#include "json_codec.hpp"
 #include "native_codec.hpp"
 #include "responses.hpp"
 #include "text.hpp"
@@ -10,9 +11,10 @@ namespace ampd {
 namespace {
 
 // The response part: Action / Response / [ActionID] / [EventList] / [Message] / fields.
-Message head(const Reply& reply, const Message& request, bool list) {
+// `event_list` adds native AMI's "EventList: start" marker to a list's response.
+Message head(const Reply& reply, const Message& request, bool list, bool event_list = true) {
   Message m = make_response(reply.action, reply.success ? "Success" : "Error", request);
-  if (list) m.add("EventList", "start");
+  if (list && event_list) m.add("EventList", "start");
   const auto message =
       list && reply.message.empty() ? std::string("Results will follow") : reply.message;
   if (!message.empty()) m.add("Message", message);
@@ -57,13 +59,37 @@ void render_xml_list(const Reply& reply, const Message& request, std::string& ou
   out.append("</command>\r\n");
 }
 
+// The native response without the EventList marker, ListItems, then the records in one array:
+// {...,"ListItems":"N","records":[{"event":"<record name>",<fields>},...]}
+void render_json_list(const Reply& reply, const Message& request, std::string& out) {
+  auto response = head(reply, request, true, false);
+  response.add("ListItems", std::to_string(reply.records.size()));
+  out.push_back('{');
+  append_json_members(response, out);
+  out.append(",\"records\":[");
+  for (std::size_t i = 0; i < reply.records.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    Message record;
+    record.add("Event", reply.records[i].name);
+    for (const auto& h : reply.records[i].fields.headers()) record.add(h.name, h.value);
+    append_json_object(record, out);
+  }
+  out.append("]}\r\n");
+}
+
 }  // namespace
 
 void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out) {
   const bool list = reply.success && reply.is_list;
-  if (format == WireFormat::Xml) {
-    if (list) return render_xml_list(reply, request, out);
-    return render_xml_command(head(reply, request, false), out);
+  switch (format) {
+    case WireFormat::Xml:
+      if (list) return render_xml_list(reply, request, out);
+      return render_xml_command(head(reply, request, false), out);
+    case WireFormat::Json:
+      if (list) return render_json_list(reply, request, out);
+      return render_json(head(reply, request, false), out);
+    case WireFormat::Native:
+      break;
   }
   if (list) return render_native_list(reply, request, out);
   render_native(head(reply, request, false), out);

@@ -34,6 +34,10 @@ struct Reply {
 // XML, list:       <command action="x" response="Success" ... ListItems="N"><record_name
 //                  attrs/>...</command>   (record names and attributes as render_xml_event
 //                  makes them valid).
+// JSON, single:    {"Action":"X","Response":"Success",["ActionID":..,]["Message":..,]fields}
+//                  (a repeated field is one key with an array of strings)
+// JSON, list:      the native response without "EventList", then "ListItems":"N" and
+//                  "records":[{"event":"<record name>",fields},...] (no ActionID in records).
 void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out);
 
 }  // namespace ampd

@@ -78,7 +78,7 @@ std::shared_ptr<const UserStore> UserStore::from_ini(const IniFile& ini,
       } else if (iequals(e.key, "format")) {
         user.format = parse_wire_format(e.value);
         if (!user.format) {
-          report(e.line, e.key, "must be asterisk or xml");
+          report(e.line, e.key, "must be asterisk, xml or json");
           ok = false;
         }
       } else {

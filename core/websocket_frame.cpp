@@ -10,9 +10,7 @@ constexpr std::size_t kMaxControlPayload = 125;
 
 bool is_control(std::uint8_t opcode) { return (opcode & 0x8) != 0; }
 
-bool known_opcode(std::uint8_t opcode) {
-  return opcode <= 2 || (opcode >= 8 && opcode <= 10);
-}
+bool known_opcode(std::uint8_t opcode) { return opcode <= 2 || (opcode >= 8 && opcode <= 10); }
 
 // Close codes a peer may send (RFC 6455 section 7.4); 1004-1006 and 1015 must never be sent.
 bool valid_close_code(std::uint16_t code) {
@@ -94,8 +92,8 @@ std::optional<Frame> FrameDecoder::next() {
     }
     // Refuse before buffering the payload.
     if (length > max_message_ || (!is_control(opcode) && length > max_message_ - message_.size())) {
-      return fail(kCloseTooBig, "message too big (limit " + std::to_string(max_message_) +
-                                    " bytes)");
+      return fail(kCloseTooBig,
+                  "message too big (limit " + std::to_string(max_message_) + " bytes)");
     }
     if (avail - header < length) break;
 

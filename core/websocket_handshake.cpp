@@ -75,8 +75,8 @@ bool origin_allowed(std::string_view origin, std::string_view host,
 HandshakeDecision refuse(int status, std::string error, std::string_view extra_headers = {}) {
   HandshakeDecision d;
   d.status = status;
-  d.response = http_response(status, "text/plain; charset=utf-8", error + "\n", false,
-                             extra_headers);
+  d.response =
+      http_response(status, "text/plain; charset=utf-8", error + "\n", false, extra_headers);
   d.error = std::move(error);
   return d;
 }

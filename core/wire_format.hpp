@@ -1,4 +1,4 @@
-// The two client wire formats and the limits that apply to what clients send.
+// The three client wire formats and the limits that apply to what clients send.
 #pragma once
 
 #include <cstddef>
@@ -7,9 +7,9 @@
 
 namespace ampd {
 
-enum class WireFormat { Native, Xml };
+enum class WireFormat { Native, Xml, Json };
 
-// Accepts "asterisk"/"native" and "xml", case-insensitively.
+// Accepts "asterisk"/"native", "xml" and "json", case-insensitively.
 std::optional<WireFormat> parse_wire_format(std::string_view name);
 const char* wire_format_name(WireFormat format);
 
@@ -18,6 +18,7 @@ struct WireLimits {
   std::size_t max_headers = 128;        // as Asterisk's AST_MAX_MANHEADERS
   std::size_t max_line = 8 * 1024;      // one native line
   int max_xml_depth = 4;                // <command> plus a few levels of children
+  int max_json_depth = 4;               // a valid message needs 2: the object and an array
 };
 
 }  // namespace ampd

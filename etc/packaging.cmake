@@ -55,8 +55,8 @@ set(CPACK_DEBIAN_DAEMON_DESCRIPTION
   "Asterisk Manager Proxy Daemon\n\
 ampd sits between Asterisk's manager interface (AMI) and the wallboards, agent\n\
 desktops, CRMs and scripts of a call centre. Clients log in as monitor, agent or\n\
-administrator and talk Asterisk's native Key: Value format or XML; ampd passes\n\
-the actions they may run on to Asterisk and fans its events out to them.")
+administrator and talk Asterisk's native Key: Value format, XML or JSON; ampd\n\
+passes the actions they may run on to Asterisk and fans its events out to them.")
 # dpkg-shlibdeps works out the libraries (libevent, Poco, tinyxml2, libstdc++...); the
 # maintainer scripts need adduser.
 set(CPACK_DEBIAN_DAEMON_PACKAGE_SHLIBDEPS ON)

@@ -64,7 +64,7 @@ TEST(AmpdDaemon, RefusesToStartWithABadConfig) {
   dir.write("ampd.ini", "[server]\nformat = klingon\n");
   std::string out;
   EXPECT_NE(run_command({AMPD_BINARY, "--config-file=" + dir.file("ampd.ini")}, "", out), 0);
-  EXPECT_NE(out.find("format: must be asterisk or xml"), std::string::npos) << out;
+  EXPECT_NE(out.find("format: must be asterisk, xml or json"), std::string::npos) << out;
 }
 
 TEST(AmpdDaemon, TrustedPeersMayLogInWithoutSecret) {

@@ -50,14 +50,23 @@ TEST(Config, DefaultsAndValues) {
   EXPECT_EQ(c.asterisk[1].port, 5038);
 }
 
+TEST(Config, FormatMayBeJson) {
+  TempFile f("[server]\nlisten = 127.0.0.1:1\nformat = json\n");
+  Config c;
+  std::vector<std::string> problems;
+  EXPECT_TRUE(load_config(f.path(), c, problems)) << problems.front();
+  EXPECT_EQ(c.format, WireFormat::Json);
+}
+
 TEST(Config, EveryProblemIsReportedWithFileLineAndKey) {
-  TempFile f("[server]\nlisten = 1.2.3.4:5\nbogus = 1\nformat = json\n[nope]\nmax_headers = x\n");
+  TempFile f("[server]\nlisten = 1.2.3.4:5\nbogus = 1\nformat = yaml\n[nope]\nmax_headers = x\n");
   Config c;
   std::vector<std::string> problems;
   EXPECT_FALSE(load_config(f.path(), c, problems));
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_EQ(problems[0], f.path() + ":3: [server] bogus: unknown key");
-  EXPECT_NE(problems[1].find(":4: [server] format: must be asterisk or xml"), std::string::npos);
+  EXPECT_NE(problems[1].find(":4: [server] format: must be asterisk, xml or json"),
+            std::string::npos);
   EXPECT_NE(problems[2].find(":5: [nope]: unknown section"), std::string::npos);
 }
 
@@ -140,7 +149,12 @@ TEST_F(LoginTest, FormatAndFlash) {
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.format, WireFormat::Xml);
   EXPECT_TRUE(r.is_flash);
-  EXPECT_FALSE(login({{"User", "alice"}, {"Secret", "pw"}, {"Format", "json"}}).ok);
+  const auto json = login({{"User", "alice"}, {"Secret", "pw"}, {"Format", "Json"}});
+  ASSERT_TRUE(json.ok);
+  EXPECT_EQ(json.format, WireFormat::Json);
+  const auto bad = login({{"User", "alice"}, {"Secret", "pw"}, {"Format", "yaml"}});
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.message, "Format must be xml, json or asterisk, not 'yaml'");
   EXPECT_EQ(login({{"Secret", "pw"}}).message, "Login requires Username (or User)");
 }
 
