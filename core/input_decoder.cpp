@@ -171,16 +171,38 @@ std::optional<std::size_t> InputDecoder::scan_json() {
   return std::nullopt;
 }
 
+namespace {
+
+// AMI is line-based: a CR or LF in a value (possible as an XML entity or a JSON escape) would
+// end the header on the Asterisk side and let the rest pass as headers of its own.
+std::string line_break_error(const Message& message) {
+  for (const auto& h : message.headers()) {
+    constexpr std::string_view kForbidden("\r\n\0", 3);
+    if (h.name.find_first_of(kForbidden) != std::string::npos ||
+        h.value.find_first_of(kForbidden) != std::string::npos) {
+      return "Header '" + h.name.substr(0, h.name.find_first_of(kForbidden)) +
+             "' contains a line break or NUL, which AMI cannot carry";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string InputDecoder::parse(std::string_view text, Message& out) const {
+  std::string error;
   switch (format_) {
     case WireFormat::Xml:
-      return parse_xml_command(text, limits_, out);
+      error = parse_xml_command(text, limits_, out);
+      break;
     case WireFormat::Json:
-      return parse_json_object(text, limits_, out);
+      error = parse_json_object(text, limits_, out);
+      break;
     case WireFormat::Native:
+      error = parse_native_block(text, limits_, out);
       break;
   }
-  return parse_native_block(text, limits_, out);
+  return error.empty() ? line_break_error(out) : error;
 }
 
 Decoded InputDecoder::take(std::size_t end, std::size_t skip) {

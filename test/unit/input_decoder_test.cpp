@@ -32,6 +32,42 @@ TEST(InputDecoder, BareLineFeedsAndPipelining) {
   EXPECT_EQ(all[2].message.get("Action"), "Logoff");
 }
 
+// A line break smuggled in as an XML entity or a JSON escape would inject headers into the
+// action ampd sends to Asterisk: refused in every format, and the stream goes on.
+TEST(InputDecoder, LineBreaksInValuesAreRefusedInEveryFormat) {
+  InputDecoder d{WireLimits{}};
+  d.append("<command action=\"Custom\" CAction=\"Ping&#13;&#10;Action: Hangup\"/>\r\n");
+  d.append("{\"Action\":\"Custom\",\"ActionID\":\"j\",\"CAction\":\"Ping\\nAction: Hangup\"}");
+  d.append("{\"Action\":\"Ping\",\"A\\r\\nB\":\"x\"}");
+  d.append("Action: Ping\r\nActionID: after\r\n\r\n");
+  auto all = decode_all(d);
+  ASSERT_EQ(all.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[i].kind, Decoded::Kind::Error) << i;
+    EXPECT_NE(all[i].error.find("contains a line break or NUL"), std::string::npos) << all[i].error;
+  }
+  EXPECT_EQ(all[1].message.get("ActionID"), "j");  // the error answer keeps the ActionID
+  EXPECT_EQ(all[3].kind, Decoded::Kind::Message);
+  EXPECT_EQ(all[3].message.get("ActionID"), "after");
+}
+
+TEST(InputDecoder, WholeMessagesNeedNoBlankLine) {
+  InputDecoder d{WireLimits{}};
+  d.append_whole_message("Action: Ping\nActionID: 1");
+  d.append_whole_message("Action: Ping\r\nActionID: 2\r\n");
+  d.append_whole_message("<command action=\"ping\" ActionID=\"3\"/>");
+  d.append_whole_message("<command action=\"ping\"");
+  auto all = decode_all(d);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].message.get("ActionID"), "2");
+  EXPECT_EQ(all[2].message.get("ActionID"), "3");
+  EXPECT_GT(d.buffered(), 0u);  // the unfinished element waits...
+  d.discard();                  // ...until the session drops it
+  EXPECT_EQ(d.buffered(), 0u);
+  d.append_whole_message("Action: Ping");
+  EXPECT_EQ(decode_all(d).size(), 1u);
+}
+
 TEST(InputDecoder, PartialInputByteByByte) {
   InputDecoder d{WireLimits{}};
   const std::string text = "Action: Originate\r\nVariable: a=1\r\nVariable: b=2\r\n\r\n";
