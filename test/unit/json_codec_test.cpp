@@ -205,7 +205,7 @@ TEST(JsonDecode, ScalarsArraysAndNullMapToText) {
   auto all = decode(
       "{\"action\":\"Originate\",\"Priority\":1,\"Neg\":-7,\"Ratio\":1.5,\"Big\":"
       "18446744073709551615,\"Async\":true,\"Off\":false,\"Empty\":null,"
-      "\"Variable\":[\"a=1\",\"b=2\",3],\"Esc\":\"\\u00e9\\n\\\"\"}");
+      "\"Variable\":[\"a=1\",\"b=2\",3],\"Esc\":\"\\u00e9\\t\\\"\"}");
   ASSERT_EQ(all.size(), 1u);
   ASSERT_EQ(all[0].kind, Decoded::Kind::Message) << all[0].error;
   const auto& m = all[0].message;
@@ -218,7 +218,7 @@ TEST(JsonDecode, ScalarsArraysAndNullMapToText) {
   EXPECT_TRUE(m.has("Empty"));
   EXPECT_EQ(m.get("Empty", "x"), "");
   EXPECT_EQ(m.get_all("variable"), (std::vector<std::string>{"a=1", "b=2", "3"}));
-  EXPECT_EQ(m.get("Esc"), "\xc3\xa9\n\"");
+  EXPECT_EQ(m.get("Esc"), "\xc3\xa9\t\"");
 }
 
 TEST(JsonDecode, SplitAtEveryByteGivesTheSameMessage) {
@@ -361,7 +361,7 @@ TEST(JsonDecode, RenderedOutputParsesBack) {
   const Message m{{"Action", "Originate"},
                   {"Variable", "a=\"1\""},
                   {"Variable", "b=\\2"},
-                  {"Data", "caf\xc3\xa9\r\n{}"}};
+                  {"Data", "caf\xc3\xa9\t{}"}};
   auto all = decode(json(m));
   ASSERT_EQ(all.size(), 1u);
   ASSERT_EQ(all[0].kind, Decoded::Kind::Message) << all[0].error;
