@@ -5,12 +5,10 @@
 #include <chrono>
 
 #include "message_render.hpp"
-#include "native_codec.hpp"
 #include "profile_commands.hpp"
 #include "responses.hpp"
 #include "server.hpp"
 #include "text.hpp"
-#include "xml_codec.hpp"
 
 namespace ampd {
 
@@ -162,14 +160,6 @@ void ClientSession::on_input(std::string_view bytes, bool whole_message) {
   }
   decoder_.append_whole_message(bytes);
   process_input();
-  // A message transport's message is one whole client message: whatever is left unframed was
-  // cut short (an XML element or JSON object never closed), and must not join the next one.
-  if (!closing_ && !login_pending_ && decoder_.buffered() > 0) {
-    decoder_.discard();
-    send(make_error("Unknown", {},
-                    "Incomplete message: each WebSocket message must hold one "
-                    "whole message"));
-  }
 }
 
 void ClientSession::on_closed(const std::string& reason) {
@@ -180,7 +170,7 @@ void ClientSession::on_closed(const std::string& reason) {
 void ClientSession::process_input() {
   while (!closing_ && !login_pending_) {
     auto decoded = decoder_.next();
-    if (!decoded) return;
+    if (!decoded) return drop_unfinished_message();
     switch (decoded->kind) {
       case Decoded::Kind::Message:
         handle(decoded->message);
@@ -197,6 +187,15 @@ void ClientSession::process_input() {
   if (login_pending_ && decoder_.buffered() > kMaxInputWhileLoggingIn) {
     fail_fatally("Too much input while the login is being checked");
   }
+}
+
+// On a message transport each message is one whole client message: whatever is left unframed
+// was cut short (an XML element or JSON object never closed) and must not join the next one.
+void ClientSession::drop_unfinished_message() {
+  if (!transport_->message_framed() || decoder_.buffered() == 0) return;
+  decoder_.discard();
+  send(make_error("Unknown", {},
+                  "Incomplete message: each WebSocket message must hold one whole message"));
 }
 
 void ClientSession::fail_fatally(const std::string& error) {

@@ -51,6 +51,7 @@ class ClientSession : public TransportSink {
   void on_closed(const std::string& reason) override;
 
   void process_input();
+  void drop_unfinished_message();
   void handle(const Message& request);
   void handle_login(const Message& request);
   void handle_events(const Message& request);

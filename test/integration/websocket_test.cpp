@@ -43,8 +43,10 @@ class WebSocket : public ::testing::Test {
     delete web_;
   }
 
-  // A WebSocket client logged in as `user`; `extra` adds login headers (native).
-  static std::unique_ptr<WsClient> login(const std::string& user, const std::string& extra = "") {
+  // A WebSocket client logged in as `user`; `extra` adds login headers (native). Events are off
+  // unless asked for: the suite shares one simulator, whose calls would reach every test.
+  static std::unique_ptr<WsClient> login(const std::string& user,
+                                         const std::string& extra = "Events: off\r\n") {
     auto ws = std::make_unique<WsClient>(port_);
     const auto head = ws->handshake();
     EXPECT_EQ(head.rfind("HTTP/1.1 101", 0), 0u) << head;
@@ -93,8 +95,20 @@ TEST_F(WebSocket, XmlInAndOutAndACommandForwardedToAsterisk) {
   EXPECT_NE(answer.find("ActionID=\"v\""), std::string::npos) << answer;
 }
 
+TEST_F(WebSocket, JsonInAndOut) {
+  WsClient ws(port_);
+  ASSERT_EQ(ws.handshake().rfind("HTTP/1.1 101", 0), 0u);
+  ws.send_text(
+      R"({"Action":"Login","Username":"mon","Secret":"secret","Format":"json","Events":false})");
+  EXPECT_EQ(ws.read_text().rfind(R"({"Action":"Login","Response":"Success")", 0), 0u);
+  ws.send_text(R"({"Action":"ServerVersion","ActionID":"v"})");
+  const auto answer = ws.read_text();
+  EXPECT_EQ(answer.rfind(R"({"Action":"ServerVersion","Response":"Success","ActionID":"v")", 0), 0u)
+      << answer;
+}
+
 TEST_F(WebSocket, EachEventIsOneMessage) {
-  auto mon = login("mon");
+  auto mon = login("mon", "Events: on\r\n");
   auto admin = login("admin", "Type: administrator\r\nEvents: off\r\n");
   admin->send_text(
       "Action: Custom\r\nCAction: SimQueueCall\r\nQueue: support\r\nOutcome: answer\r\n"
