@@ -20,6 +20,7 @@ struct sockaddr;
 namespace ampd {
 
 class TlsContext;
+class Connection;
 
 // Bytes shared by many connections' output buffers without copying (one rendered event). The
 // count lives with the bytes, so handing them to one more client costs no allocation of ours.
@@ -70,10 +71,19 @@ class Reactor {
   event_base* base() const { return base_; }
 
  private:
+  friend class Connection;
   void run_posted();
+  // Output added to a connection is written once, after the callback that added it, rather
+  // than when the socket next reports writable: one send per connection per loop pass, no
+  // write interest toggled in epoll, and no extra loop pass before an answer leaves.
+  void schedule_flush(Connection* connection);
+  void cancel_flush(Connection* connection);
+  void flush_all();
 
   event_base* base_ = nullptr;
   event* wakeup_ = nullptr;
+  event* flush_ = nullptr;
+  std::vector<Connection*> to_flush_;
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   std::vector<event*> signals_;
@@ -134,17 +144,25 @@ class Connection {
   const std::string& peer() const { return peer_; }
 
  private:
-  Connection(bufferevent* bev, std::string peer);
+  friend class Reactor;
+  Connection(Reactor& reactor, bufferevent* bev, std::string peer);
+  void output_added();
+  // Writes what the socket takes now; leaves the rest to the bufferevent (write interest on).
+  void flush();
+  void want_write(bool on);
   static void on_read(bufferevent*, void* self);
   static void on_write(bufferevent*, void* self);
   static void on_event(bufferevent*, short what, void* self);
   void shut(const std::string& reason);
 
+  Reactor* reactor_ = nullptr;
   bufferevent* bev_ = nullptr;
   std::string peer_;
   ConnectionHandler* handler_ = nullptr;
   bool closing_ = false;
   bool tls_ = false;
+  bool writing_ = false;       // write interest on: the bufferevent writes the backlog
+  bool flush_queued_ = false;  // in the reactor's list for the end of this callback
 };
 
 class Listener {

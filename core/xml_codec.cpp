@@ -3,7 +3,9 @@
 #include <tinyxml2.h>
 
 #include <cctype>
+#include <iterator>
 #include <set>
+#include <vector>
 
 #include "text.hpp"
 
@@ -29,13 +31,23 @@ std::string xml_name(std::string_view name, bool lower) {
   return out;
 }
 
-void append_xml_attributes(const Message& attributes, bool lower, std::string& out) {
-  // XML forbids repeated attribute names: a repeat gets -1, -2, ... skipping any suffixed name
-  // that a real header already uses (Variable, variable, variable-1 must stay three names).
+namespace {
+
+// One attribute to write: the header's name and value, not yet made an XML name.
+struct Attribute {
+  std::string_view name;
+  std::string_view value;
+};
+
+// The general case, for attribute lists with a repeated name: a repeat gets -1, -2, ...
+// skipping any suffixed name that a real header already uses (Variable, variable, variable-1
+// must stay three names).
+template <typename Attributes>
+void append_attributes_renamed(const Attributes& attributes, bool lower, std::string& out) {
   std::set<std::string> used;
-  for (const auto& h : attributes.headers()) used.insert(to_lower(xml_name(h.name, lower)));
+  for (const auto& h : attributes) used.insert(to_lower(xml_name(h.name, lower)));
   std::set<std::string> written;
-  for (const auto& h : attributes.headers()) {
+  for (const auto& h : attributes) {
     auto key = xml_name(h.name, lower);
     if (!written.insert(to_lower(key)).second) {
       const auto base = key;
@@ -51,42 +63,124 @@ void append_xml_attributes(const Message& attributes, bool lower, std::string& o
   }
 }
 
+// Appends `name` made a valid XML name (what xml_name returns) without a temporary string.
+void append_xml_name(std::string_view name, bool lower, std::string& out) {
+  if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
+  for (char c : name) {
+    const char k = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+    out.push_back(name_char(k, false) ? k : '_');
+  }
+}
+
+// Whether two header names become the same XML name (compared without case).
+bool same_xml_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    // xml_name adds one '_' in front of a name that cannot start one; compare around it.
+    const auto& longer = a.size() > b.size() ? a : b;
+    const auto& shorter = a.size() > b.size() ? b : a;
+    if (longer.size() != shorter.size() + 1) return false;
+    const bool long_prefixed = longer.empty() || !name_char(longer.front(), true);
+    const bool short_prefixed = shorter.empty() || !name_char(shorter.front(), true);
+    if (long_prefixed || !short_prefixed) return false;
+    // The shorter one gets '_' prepended; the longer one starts with a valid first char.
+    const auto folded = [](char c) {
+      const char k = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return name_char(k, false) ? k : '_';
+    };
+    if (folded(longer.front()) != '_') return false;
+    for (std::size_t i = 0; i < shorter.size(); ++i) {
+      if (folded(longer[i + 1]) != folded(shorter[i])) return false;
+    }
+    return true;
+  }
+  const bool a_prefixed = a.empty() || !name_char(a.front(), true);
+  const bool b_prefixed = b.empty() || !name_char(b.front(), true);
+  if (a_prefixed != b_prefixed) {
+    // "_x" against a prefixed "?x"... lengths differ after prefixing: never the same.
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char x = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
+    const char y = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
+    if (x == y) continue;
+    if ((name_char(x, false) ? x : '_') != (name_char(y, false) ? y : '_')) return false;
+  }
+  return true;
+}
+
+// Past this many attributes the quadratic check for repeated names costs more than the sets.
+constexpr std::size_t kDirectCheckLimit = 64;
+
+template <typename Attributes>
+void append_attributes(const Attributes& attributes, std::size_t count, bool lower,
+                       std::string& out) {
+  // Nearly every message has no repeated name: write it straight out, no temporary strings.
+  bool repeated = count > kDirectCheckLimit;
+  if (!repeated) {
+    for (auto i = std::begin(attributes); i != std::end(attributes) && !repeated; ++i) {
+      for (auto j = std::begin(attributes); j != i; ++j) {
+        if (same_xml_name(i->name, j->name)) {
+          repeated = true;
+          break;
+        }
+      }
+    }
+  }
+  if (repeated) return append_attributes_renamed(attributes, lower, out);
+  for (const auto& h : attributes) {
+    out.push_back(' ');
+    append_xml_name(h.name, lower, out);
+    out.append("=\"");
+    append_xml_escaped(h.value, out);
+    out.push_back('"');
+  }
+}
+
+}  // namespace
+
+void append_xml_attributes(const Message& attributes, bool lower, std::string& out) {
+  append_attributes(attributes.headers(), attributes.headers().size(), lower, out);
+}
+
 void append_xml_escaped(std::string_view value, std::string& out) {
-  for (char c : value) {
+  std::size_t plain = 0;  // start of the run of characters that need no escaping
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    const char* entity = nullptr;
     switch (c) {
       case '&':
-        out.append("&amp;");
+        entity = "&amp;";
         break;
       case '<':
-        out.append("&lt;");
+        entity = "&lt;";
         break;
       case '>':
-        out.append("&gt;");
+        entity = "&gt;";
         break;
       case '"':
-        out.append("&quot;");
+        entity = "&quot;";
         break;
       case '\'':
-        out.append("&apos;");
+        entity = "&apos;";
         break;
       case '\n':
-        out.append("&#10;");
+        entity = "&#10;";
         break;
       case '\r':
-        out.append("&#13;");
+        entity = "&#13;";
         break;
       case '\t':
-        out.append("&#9;");
+        entity = "&#9;";
         break;
       default:
         // XML 1.0 cannot carry other control characters at all; replace rather than corrupt.
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out.push_back('?');
-        } else {
-          out.push_back(c);
-        }
+        if (static_cast<unsigned char>(c) < 0x20) entity = "?";
     }
+    if (entity == nullptr) continue;
+    out.append(value.data() + plain, i - plain).append(entity);
+    plain = i + 1;
   }
+  out.append(value.data() + plain, value.size() - plain);
 }
 
 std::string parse_xml_command(std::string_view element, const WireLimits& limits, Message& out) {
@@ -116,15 +210,19 @@ std::string parse_xml_command(std::string_view element, const WireLimits& limits
 }
 
 void render_xml_command(const Message& message, std::string& out) {
-  Message attributes;
-  attributes.add("action", to_lower(message.get("Action", "Unknown")));
+  const auto action = to_lower(message.get("Action", "Unknown"));
   const auto* response = message.find("Response");
-  if (response) attributes.add("response", *response);
+  std::vector<Attribute> attributes;
+  attributes.reserve(message.headers().size() + 2);
+  attributes.push_back({"action", action});
+  if (response) attributes.push_back({"response", *response});
   for (const auto& h : message.headers()) {
-    if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) attributes.add(h.name, h.value);
+    if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) {
+      attributes.push_back({h.name, h.value});
+    }
   }
   out.append("<command");
-  append_xml_attributes(attributes, false, out);
+  append_attributes(attributes, attributes.size(), false, out);
   // The reference's general error form carries the message as element text; keep the
   // attribute too so clients parsing the login error form find it as well.
   if (response && iequals(*response, "Error")) {
@@ -137,13 +235,46 @@ void render_xml_command(const Message& message, std::string& out) {
 }
 
 void render_xml_event(const Message& message, std::string& out) {
-  Message attributes;
-  attributes.add("name", message.get("Event"));
-  for (const auto& h : message.headers()) {
-    if (!iequals(h.name, "Event")) attributes.add(h.name, h.value);
-  }
+  const auto& headers = message.headers();
+  const auto* name = message.find("Event");
+  // Events are rendered for every XML client: one pass, no temporary strings or vectors.
+  struct EventAttributes {
+    const Message& message;
+    std::string_view name;
+    struct Iterator {
+      const EventAttributes* owner;
+      std::size_t index;  // 0 is the name; then headers()[index - 1], skipping Event
+      Attribute current;
+      void settle() {
+        const auto& hs = owner->message.headers();
+        while (index > 0 && index <= hs.size() && iequals(hs[index - 1].name, "Event")) ++index;
+        if (index == 0) {
+          current = {"name", owner->name};
+        } else if (index <= hs.size()) {
+          current = {hs[index - 1].name, hs[index - 1].value};
+        }
+      }
+      Iterator& operator++() {
+        ++index;
+        settle();
+        return *this;
+      }
+      const Attribute& operator*() const { return current; }
+      const Attribute* operator->() const { return &current; }
+      bool operator==(const Iterator& other) const { return index == other.index; }
+      bool operator!=(const Iterator& other) const { return index != other.index; }
+    };
+    Iterator begin() const {
+      Iterator it{this, 0, {}};
+      it.settle();
+      return it;
+    }
+    Iterator end() const { return Iterator{this, message.headers().size() + 1, {}}; }
+  };
+  const EventAttributes attributes{message, name ? std::string_view(*name) : std::string_view()};
+  out.reserve(out.size() + 64 + 16 * headers.size());
   out.append("<event");
-  append_xml_attributes(attributes, true, out);
+  append_attributes(attributes, headers.size() + 1, true, out);
   out.append(" />\r\n");
 }
 

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+
 #include "native_codec.hpp"
+#include "text.hpp"
 #include "xml_codec.hpp"
 
 namespace ampd {
@@ -46,6 +50,61 @@ TEST(Render, XmlRepeatedKeysAreNotLost) {
   render_xml_event(m, out);
   EXPECT_EQ(out,
             "<event name=\"VarSet\" variable=\"a=1\" variable-1=\"b=2\" variable-2=\"c=3\" />\r\n");
+}
+
+// The renaming rules as first written (sets of lowercased names), against which the renderer's
+// fast path for lists without repeated names is checked.
+std::string reference_attributes(const Message& attributes, bool lower) {
+  std::string out;
+  std::set<std::string> used;
+  for (const auto& h : attributes.headers()) used.insert(to_lower(xml_name(h.name, lower)));
+  std::set<std::string> written;
+  for (const auto& h : attributes.headers()) {
+    auto key = xml_name(h.name, lower);
+    if (!written.insert(to_lower(key)).second) {
+      const auto base = key;
+      for (int n = 1;; ++n) {
+        key = base + "-" + std::to_string(n);
+        if (!used.contains(to_lower(key)) && !written.contains(to_lower(key))) break;
+      }
+      written.insert(to_lower(key));
+    }
+    out.append(" ").append(key).append("=\"");
+    append_xml_escaped(h.value, out);
+    out.append("\"");
+  }
+  return out;
+}
+
+TEST(Render, XmlAttributeNamesMatchTheReferenceRules) {
+  // Short names from an alphabet full of collisions: case, invalid characters, the '_' prefix
+  // for names that cannot start an XML name, and suffixes that look like renamed repeats.
+  const std::string alphabet = "aA_1-. \xc3";
+  std::mt19937 random(12345);
+  for (int round = 0; round < 20000; ++round) {
+    Message attributes;
+    const auto count = 1 + random() % 5;
+    for (unsigned i = 0; i < count; ++i) {
+      std::string name;
+      const auto length = random() % 4;
+      for (unsigned k = 0; k < length; ++k) name.push_back(alphabet[random() % alphabet.size()]);
+      attributes.add(name, "v" + std::to_string(i));
+    }
+    for (const bool lower : {false, true}) {
+      std::string out;
+      append_xml_attributes(attributes, lower, out);
+      ASSERT_EQ(out, reference_attributes(attributes, lower)) << "round " << round;
+    }
+  }
+}
+
+TEST(Render, XmlEventMatchesTheReferenceRules) {
+  Message m{{"Event", "X"}, {"name", "n"}, {"EVENT", "again"}, {"A b", "1"}, {"a_b", "2"}};
+  std::string out;
+  render_xml_event(m, out);
+  Message attributes{{"name", "X"}, {"name", "n"}, {"A b", "1"}, {"a_b", "2"}};
+  EXPECT_EQ(out, "<event" + reference_attributes(attributes, true) + " />\r\n");
+  EXPECT_EQ(out, "<event name=\"X\" name-1=\"n\" a_b=\"1\" a_b-1=\"2\" />\r\n");
 }
 
 TEST(Render, XmlOutputParsesBack) {
