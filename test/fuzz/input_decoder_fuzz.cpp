@@ -26,9 +26,10 @@ bool same_headers(const Message& a, const Message& b) {
 void check_native_round_trip(const Message& m) {
   std::string rendered;
   render_native(m, rendered);
-  // A first key that only trim() made start with '<' (after a \v or \f, which the framing does
-  // not skip) renders as something that looks like XML: not a round trip to expect.
-  if (rendered.front() == '<') return;
+  // A first key that only trim() made start with '<' or '{' (after a \v or \f, which the
+  // framing does not skip) renders as something that looks like XML or JSON: not a round trip
+  // to expect.
+  if (rendered.front() == '<' || rendered.front() == '{') return;
   WireLimits roomy;
   roomy.max_message = roomy.max_line = rendered.size() + 16;
   roomy.max_headers = m.headers().size() + 1;
