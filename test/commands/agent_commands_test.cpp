@@ -3,30 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "ampd_instance.hpp"
+#include "native_client.hpp"
 
 namespace ampd::test {
 namespace {
-
-std::unique_ptr<Client> login(const AmpdInstance& ampd, const std::string& user,
-                              const std::string& extra = "") {
-  auto c = ampd.connect();
-  c->read_line();
-  c->send("Action: Login\r\nUsername: " + user + "\r\nSecret: secret\r\nEvents: off\r\n" + extra +
-          "\r\n");
-  const bool xml = user == "xmlmon" || extra.find("xml") != std::string::npos;
-  const auto answer = c->read_until(xml ? "\r\n" : "\r\n\r\n");
-  EXPECT_NE(answer.find("Authentication accepted"), std::string::npos) << answer;
-  return c;
-}
-
-const char* kAdmin = "Type: administrator\r\n";
-const char* kAdminXml = "Type: administrator\r\nFormat: xml\r\n";
-
-// A native list answer: every message up to and including the completion event.
-std::string read_list(Client& c) {
-  auto list = c.read_until("EventList: Complete\r\n");
-  return list.empty() ? list : list + c.read_native();
-}
 
 class AgentCommands : public ::testing::TestWithParam<std::string> {
  protected:
