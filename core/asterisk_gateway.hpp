@@ -1,9 +1,11 @@
-// The boundary between command handlers (on worker threads) and the Asterisk link (on the
-// reactor). Handlers call it and block; the link never blocks.
+// The boundary between command handlers and the Asterisk link (on the reactor). Worker-thread
+// handlers call it and block; asynchronous handlers, on the reactor, hand it a callback. The
+// link never blocks.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "ami_result.hpp"
@@ -34,6 +36,11 @@ class AsteriskGateway {
   // called on the reactor thread. `timeout` 0 means the server's configured action timeout.
   virtual AmiResult call(const CallContext& context, const std::string& server,
                          const Message& action, std::chrono::milliseconds timeout) = 0;
+  // The same without waiting, from the reactor thread only: `done` runs exactly once on the
+  // reactor thread, always after call_async has returned.
+  virtual void call_async(const CallContext& context, const std::string& server, Message action,
+                          std::chrono::milliseconds timeout,
+                          std::function<void(AmiResult)> done) = 0;
   // A snapshot of what is known about the named server ("" = default).
   virtual AsteriskInfo info(const std::string& server) const = 0;
 };

@@ -44,13 +44,18 @@ AsteriskServer* AsteriskLink::find(const std::string& name) const {
   return nullptr;
 }
 
-void AsteriskLink::submit(const CallContext& context, const std::string& server, Message action,
-                          std::chrono::milliseconds timeout, AsteriskServer::Done done) {
+AmiResult AsteriskLink::no_server(const std::string& server) const {
+  return error_result(AmiResult::Status::NoServer,
+                      servers_.empty() ? "No Asterisk server is configured"
+                                       : "No Asterisk server named '" + server + "'");
+}
+
+void AsteriskLink::call_async(const CallContext& context, const std::string& server, Message action,
+                              std::chrono::milliseconds timeout, AsteriskServer::Done done) {
   auto* target = find(server);
   if (target == nullptr) {
-    return done(error_result(AmiResult::Status::NoServer,
-                             servers_.empty() ? "No Asterisk server is configured"
-                                              : "No Asterisk server named '" + server + "'"));
+    return reactor_.post(
+        [done = std::move(done), r = no_server(server)]() mutable { done(std::move(r)); });
   }
   target->submit(context, std::move(action), timeout, std::move(done));
 }
@@ -58,11 +63,7 @@ void AsteriskLink::submit(const CallContext& context, const std::string& server,
 AmiResult AsteriskLink::call(const CallContext& context, const std::string& server,
                              const Message& action, std::chrono::milliseconds timeout) {
   auto* target = find(server);
-  if (target == nullptr) {
-    return error_result(AmiResult::Status::NoServer,
-                        servers_.empty() ? "No Asterisk server is configured"
-                                         : "No Asterisk server named '" + server + "'");
-  }
+  if (target == nullptr) return no_server(server);
   const auto limit =
       timeout.count() > 0 ? timeout : std::chrono::milliseconds(target->config().action_timeout_ms);
   auto promise = std::make_shared<std::promise<AmiResult>>();

@@ -1,5 +1,6 @@
 // All configured Asterisk servers behind the AsteriskGateway interface: worker threads call in
-// and wait; the work itself happens on the reactor thread.
+// and wait, asynchronous handlers call in on the reactor; the work itself happens on the reactor
+// thread.
 #pragma once
 
 #include <memory>
@@ -22,14 +23,13 @@ class AsteriskLink : public AsteriskGateway {
 
   AmiResult call(const CallContext& context, const std::string& server, const Message& action,
                  std::chrono::milliseconds timeout) override;
+  void call_async(const CallContext& context, const std::string& server, Message action,
+                  std::chrono::milliseconds timeout, AsteriskServer::Done done) override;
   AsteriskInfo info(const std::string& server) const override;
-
-  // Reactor thread: the same as call(), without waiting.
-  void submit(const CallContext& context, const std::string& server, Message action,
-              std::chrono::milliseconds timeout, AsteriskServer::Done done);
 
  private:
   AsteriskServer* find(const std::string& name) const;
+  AmiResult no_server(const std::string& server) const;
 
   Reactor& reactor_;
   ActionIds ids_;

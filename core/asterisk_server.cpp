@@ -137,11 +137,12 @@ void AsteriskServer::on_lost(AmiConnection& connection, const std::string& reaso
 
 void AsteriskServer::submit(const CallContext& context, Message action,
                             std::chrono::milliseconds timeout, Done done) {
+  // Refusals are delivered on the next loop pass: a caller may still be setting up.
   const auto fail_now = [&](AmiResult::Status status, std::string error) {
     AmiResult r;
     r.status = status;
     r.error = std::move(error);
-    done(std::move(r));
+    reactor_.post([done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
   };
   if (!any_command_ready()) {
     return fail_now(AmiResult::Status::Down,

@@ -37,7 +37,7 @@ class AsteriskServer {
   ~AsteriskServer();
 
   void start();
-  // Reactor thread. `done` is called exactly once, on the reactor thread.
+  // Reactor thread. `done` is called exactly once, on the reactor thread, after submit returns.
   void submit(const CallContext& context, Message action, std::chrono::milliseconds timeout,
               Done done);
   AsteriskInfo info() const;

@@ -21,6 +21,7 @@ std::string check_command(const Command& command, const Identity& who, const Mes
 
 void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
                                  const Message& request, std::function<void(Reply)> done) {
+  ++in_flight_;  // every path below ends in answer() or in the async completion
   Reply reply;
   reply.action = request.get("Action");
   const Command* command = registry_.find(reply.action);
@@ -34,6 +35,18 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
     reply.success = false;
     reply.message = std::move(error);
     return answer(std::move(done), std::move(reply));
+  }
+
+  if (command->async_handler != nullptr) {
+    auto finished = start_async_handler(
+        *command,
+        AsyncCall{who, request, request.get("Server"), {session_id, request.get("ActionID")}},
+        gateway_, [this, done](Reply later) {
+          --in_flight_;
+          done(std::move(later));
+        });
+    if (finished) answer(std::move(done), std::move(*finished));
+    return;
   }
 
   // The worker owns copies: the session may go away while the handler runs.
@@ -63,7 +76,10 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
 }
 
 void CommandDispatcher::answer(std::function<void(Reply)> done, Reply reply) {
-  post_([done = std::move(done), reply = std::move(reply)]() mutable { done(std::move(reply)); });
+  post_([this, done = std::move(done), reply = std::move(reply)]() mutable {
+    --in_flight_;
+    done(std::move(reply));
+  });
 }
 
 }  // namespace ampd

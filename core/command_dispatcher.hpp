@@ -1,5 +1,6 @@
 // Runs plugin commands for client sessions: checks privilege and required arguments on the
-// reactor, runs the handler on a worker, and hands the Reply back on the reactor.
+// reactor, runs the handler on a worker (or an asynchronous one on the reactor), and hands the
+// Reply back on the reactor.
 #pragma once
 
 #include <cstdint>
@@ -30,11 +31,15 @@ class CommandDispatcher {
 
   // Checks privilege (administrator > agent > monitor; the error names the privilege needed)
   // and required arguments (the error names the missing one) and answers errors itself;
-  // otherwise runs the handler on a worker. A full worker queue is answered at once with a busy
-  // error. `done` always runs on the reactor thread, via post_to_reactor, never before
-  // dispatch returns. The request's optional Server field picks the Asterisk server.
+  // otherwise runs the handler on a worker, or an async handler right here. A full worker queue
+  // is answered at once with a busy error. `done` always runs on the reactor thread, never
+  // before dispatch returns. The request's optional Server field picks the Asterisk server.
   void dispatch(const Identity& who, std::uint64_t session_id, const Message& request,
                 std::function<void(Reply)> done);
+
+  // Commands dispatched and not answered yet, whether or not their client is still there.
+  // Reactor thread.
+  unsigned in_flight() const { return in_flight_; }
 
  private:
   void answer(std::function<void(Reply)> done, Reply reply);
@@ -43,6 +48,7 @@ class CommandDispatcher {
   WorkerPool& workers_;
   AsteriskGateway& gateway_;
   PostToReactor post_;
+  unsigned in_flight_ = 0;
 };
 
 // The check dispatch() makes before running a command: empty if `who` may run it with these

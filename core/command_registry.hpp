@@ -23,8 +23,9 @@ struct Command {
   ClientType privilege = ClientType::Monitor;
   std::vector<CommandArg> args;
   std::string summary;
-  std::string plugin;  // owning plugin's name
-  ampd_handler_fn handler = nullptr;
+  std::string plugin;                             // owning plugin's name
+  ampd_handler_fn handler = nullptr;              // runs on a worker, or
+  ampd_async_handler_fn async_handler = nullptr;  // runs on the reactor (exactly one is set)
   void* user_data = nullptr;
   void (*free_user_data)(void*) = nullptr;
 };

@@ -12,10 +12,39 @@ namespace ampd {
 
 namespace {
 
+struct AsyncCommand;
+
 // The state behind ampd_request: the call plus the server info, fetched once when asked.
 struct RequestState {
   const HandlerCall& call;
+  AsyncCommand* async = nullptr;  // set for an asynchronous command
   std::optional<AsteriskInfo> info{};
+};
+
+// The state behind ampd_reply.
+struct ReplyState {
+  Reply& reply;
+  AsyncCommand* async = nullptr;
+};
+
+// An asynchronous command from its start to reply_finish; deletes itself when finished.
+struct AsyncCommand {
+  AsyncCommand(const Command& command, AsyncCall owned_call, AsteriskGateway& gateway,
+               std::function<void(Reply)> on_done)
+      : owned(std::move(owned_call)),
+        call{command, owned.fields, owned.who, owned.server, owned.context, gateway},
+        request{call, this},
+        reply_state{reply, this},
+        done(std::move(on_done)) {}
+
+  AsyncCall owned;
+  HandlerCall call;
+  RequestState request;
+  Reply reply;
+  ReplyState reply_state;
+  std::function<void(Reply)> done;
+  bool starting = true;  // the handler has not returned yet
+  bool finished = false;
 };
 
 struct ResultState {
@@ -40,7 +69,7 @@ RequestState& req(const ampd_request* r) {
 ResultState& res(const ampd_ami_result* r) {
   return *reinterpret_cast<ResultState*>(const_cast<ampd_ami_result*>(r));
 }
-Reply& rep(ampd_reply* r) { return *reinterpret_cast<Reply*>(r); }
+Reply& rep(ampd_reply* r) { return reinterpret_cast<ReplyState*>(r)->reply; }
 Message& act(ampd_ami_action* a) { return *reinterpret_cast<Message*>(a); }
 const char* str(const char* s) { return s ? s : ""; }
 
@@ -49,16 +78,23 @@ const AsteriskInfo* server_info(RequestState& r) {
   return &*r.info;
 }
 
+// Older plugins' definitions end before async_handler.
+ampd_async_handler_fn async_handler_of(const ampd_command_def& def) {
+  return def.struct_size >= sizeof(ampd_command_def) ? def.async_handler : nullptr;
+}
+
 int register_command(ampd_plugin* self, const ampd_command_def* def, char* error,
                      std::size_t size) {
   auto& p = plugin(self);
   std::string why;
   if (!p.loading) {
     why = "commands can be registered only while the plugin loads";
-  } else if (def == nullptr || def->struct_size < sizeof(ampd_command_def)) {
+  } else if (def == nullptr || def->struct_size < AMPD_COMMAND_DEF_V1_SIZE) {
     why = "command definition too small (built against another SDK?)";
-  } else if (def->name == nullptr || *def->name == '\0' || def->handler == nullptr) {
-    why = "command without a name or a handler";
+  } else if (def->name == nullptr || *def->name == '\0') {
+    why = "command without a name";
+  } else if ((def->handler == nullptr) == (async_handler_of(*def) == nullptr)) {
+    why = std::string("command ") + def->name + " needs exactly one of handler and async_handler";
   } else if (def->privilege < AMPD_PRIVILEGE_MONITOR ||
              def->privilege > AMPD_PRIVILEGE_ADMINISTRATOR) {
     why = std::string("command ") + def->name + " has an unknown privilege";
@@ -73,6 +109,7 @@ int register_command(ampd_plugin* self, const ampd_command_def* def, char* error
     c.summary = str(def->summary);
     c.plugin = p.name;
     c.handler = def->handler;
+    c.async_handler = async_handler_of(*def);
     c.user_data = def->user_data;
     c.free_user_data = def->free_user_data;
     if (p.registry->add(std::move(c), why)) {
@@ -103,27 +140,62 @@ void log(ampd_plugin* self, std::int32_t level, const char* text) {
   }
 }
 
+AmiResult link_error(std::string error) {
+  AmiResult r;
+  r.status = AmiResult::Status::Down;
+  r.error = std::move(error);
+  return r;
+}
+
+ampd_ami_result* new_result(AmiResult result) {
+  auto* state = new ResultState{std::move(result), {}, false};
+  const auto& r = state->result;
+  state->success = r.success();
+  if (!r.ok()) {
+    state->error = r.error.empty() ? "Asterisk did not answer" : r.error;
+  } else if (!state->success) {
+    state->error = r.response.get("Message", "Asterisk answered Error");
+  }
+  return reinterpret_cast<ampd_ami_result*>(state);
+}
+
 ampd_ami_result* ami_call(const ampd_request* r, const ampd_ami_action* a,
                           std::uint32_t timeout_ms) {
   auto& call = req(r).call;
-  auto* state = new ResultState{};
   try {
-    state->result =
-        call.gateway.call(call.context, call.server, *reinterpret_cast<const Message*>(a),
-                          std::chrono::milliseconds(timeout_ms));
+    return new_result(call.gateway.call(call.context, call.server,
+                                        *reinterpret_cast<const Message*>(a),
+                                        std::chrono::milliseconds(timeout_ms)));
   } catch (const std::exception& e) {
-    state->result = AmiResult{};
-    state->result.status = AmiResult::Status::Down;
-    state->result.error = e.what();
+    return new_result(link_error(e.what()));
   }
-  const auto& result = state->result;
-  state->success = result.success();
-  if (!result.ok()) {
-    state->error = result.error.empty() ? "Asterisk did not answer" : result.error;
-  } else if (!state->success) {
-    state->error = result.response.get("Message", "Asterisk answered Error");
+}
+
+void ami_call_async(const ampd_request* r, const ampd_ami_action* a, std::uint32_t timeout_ms,
+                    ampd_ami_done_fn done, void* user_data) {
+  auto& state = req(r);
+  if (state.async == nullptr || state.async->finished) {
+    return done(user_data, new_result(link_error("ami_call_async needs an asynchronous command "
+                                                 "whose reply is not finished")));
   }
-  return reinterpret_cast<ampd_ami_result*>(state);
+  const auto& call = state.call;
+  call.gateway.call_async(
+      call.context, call.server, *reinterpret_cast<const Message*>(a),
+      std::chrono::milliseconds(timeout_ms),
+      [done, user_data](AmiResult result) { done(user_data, new_result(std::move(result))); });
+}
+
+// Hands the reply over: to start_async_handler if its handler has not returned yet, else to
+// the command's `done`. A worker's reply goes out when its handler returns, so this is a no-op.
+void reply_finish(ampd_reply* r) {
+  auto* command = reinterpret_cast<ReplyState*>(r)->async;
+  if (command == nullptr || command->finished) return;
+  command->finished = true;
+  if (command->starting) return;
+  auto done = std::move(command->done);
+  Reply reply = std::move(command->reply);
+  delete command;
+  done(std::move(reply));
 }
 
 ampd_host make_table() {
@@ -213,6 +285,8 @@ ampd_host make_table() {
     auto& records = rep(r).records;
     if (i < records.size()) records[i].fields.add(str(n), str(v));
   };
+  h.ami_call_async = &ami_call_async;
+  h.reply_finish = &reply_finish;
   return h;
 }
 
@@ -238,14 +312,37 @@ void fail(Reply& reply, const std::string& message) {
 
 void run_handler(const HandlerCall& call, Reply& reply) {
   RequestState state{call};
+  ReplyState answer{reply};
   try {
     call.command.handler(call.command.user_data, reinterpret_cast<const ampd_request*>(&state),
-                         reinterpret_cast<ampd_reply*>(&reply));
+                         reinterpret_cast<ampd_reply*>(&answer));
   } catch (const std::exception& e) {
     fail(reply, call.command.name + " failed: " + e.what());
   } catch (...) {
     fail(reply, call.command.name + " failed");
   }
+}
+
+std::optional<Reply> start_async_handler(const Command& command, AsyncCall call,
+                                         AsteriskGateway& gateway,
+                                         std::function<void(Reply)> done) {
+  auto* started = new AsyncCommand(command, std::move(call), gateway, std::move(done));
+  started->reply.action = command.name;
+  // A plugin that throws out anyway still owes reply_finish (its SDK wrapper makes sure).
+  try {
+    command.async_handler(command.user_data,
+                          reinterpret_cast<const ampd_request*>(&started->request),
+                          reinterpret_cast<ampd_reply*>(&started->reply_state));
+  } catch (const std::exception& e) {
+    fail(started->reply, command.name + " failed: " + e.what());
+  } catch (...) {
+    fail(started->reply, command.name + " failed");
+  }
+  started->starting = false;
+  if (!started->finished) return std::nullopt;
+  Reply reply = std::move(started->reply);
+  delete started;
+  return reply;
 }
 
 }  // namespace ampd

@@ -4,6 +4,8 @@
 
 #include <ampd/plugin_abi.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,19 @@ inline ampd_plugin* to_handle(PluginState& state) { return reinterpret_cast<ampd
 // Runs the command's handler into `reply` (reply.action already set). Never throws: a handler
 // that throws or crashes out through the C boundary gives an error reply.
 void run_handler(const HandlerCall& call, Reply& reply);
+
+// What an asynchronous command needs beyond its Command: copies, since it outlives the request.
+struct AsyncCall {
+  Identity who;
+  Message fields;
+  std::string server;
+  CallContext context;
+};
+
+// Starts the command's async_handler on the reactor thread. Returns the reply if the handler
+// finished it at once; otherwise `done` gets it later, on the reactor thread, when the plugin
+// finishes it (usually from an Asterisk answer).
+std::optional<Reply> start_async_handler(const Command& command, AsyncCall call,
+                                         AsteriskGateway& gateway, std::function<void(Reply)> done);
 
 }  // namespace ampd

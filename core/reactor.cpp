@@ -237,6 +237,9 @@ Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
   if (bev_ == nullptr) throw std::runtime_error("libevent: bufferevent_socket_new failed");
   bufferevent_setcb(bev_, &Connection::on_read, &Connection::on_write, &Connection::on_event, this);
   // Writing is ours (flush) until the socket is full; the bufferevent writes only a backlog.
+  // A new bufferevent starts with writing enabled: left so, each write would add and then
+  // drop write interest (two epoll_ctl calls).
+  bufferevent_disable(bev_, EV_WRITE);
   bufferevent_enable(bev_, EV_READ);
 }
 
@@ -406,6 +409,13 @@ void Connection::on_event(bufferevent*, short what, void* self) {
   auto* conn = static_cast<Connection*>(self);
   if (what & BEV_EVENT_CONNECTED) {
     set_nodelay(bufferevent_getfd(conn->bev_));
+    // bufferevent_socket_connect turned write interest on to see the connect complete; left on,
+    // every later write would cost two epoll_ctl calls. Writing is flush()'s again, unless
+    // output queued while connecting is still waiting.
+    if (!conn->tls_ && conn->pending_output() == 0) {
+      conn->writing_ = false;
+      bufferevent_disable(conn->bev_, EV_WRITE);
+    }
     if (conn->handler_ != nullptr) conn->handler_->on_connected();
     return;
   }

@@ -29,8 +29,8 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
 Server::~Server() {
   workers_.stop();  // workers post back to the reactor and call Asterisk; stop them first
   sessions_.clear();
+  asterisk_.reset();  // fails the actions still waiting, which may run plugin callbacks
   dispatcher_.reset();
-  asterisk_.reset();
   plugins_.reset();
 }
 
@@ -181,12 +181,11 @@ void Server::reload() {
   swap_plugins_when_idle();
 }
 
-// Handlers run on workers without locks on the registry, so plugins are swapped only at a moment
-// when no command is in flight; until then commands keep running on the loaded plugins.
+// Handlers run on workers without locks on the registry, and async ones wait for Asterisk with
+// a plugin callback, so plugins are swapped only at a moment when no command is in flight, even
+// one whose client has gone; until then commands keep running on the loaded plugins.
 void Server::swap_plugins_when_idle() {
-  unsigned busy = 0;
-  for (const auto& [id, s] : sessions_) busy += s->in_flight();
-  if (busy > 0) {
+  if (dispatcher_->in_flight() > 0) {
     if (!plugin_swap_timer_) {
       plugin_swap_timer_ = std::make_unique<Timer>(reactor_, [this] { swap_plugins_when_idle(); });
     }
@@ -211,9 +210,10 @@ void Server::begin_shutdown() {
   shutdown_deadline_ =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_timeout_ms);
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] {
-    unsigned busy = 0;
-    for (const auto& [id, s] : sessions_) busy += s->in_flight();
-    if (busy == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
+    unsigned busy = dispatcher_->in_flight();
+    for (const auto& [id, s] : sessions_) busy += s->in_flight();  // also profile commands
+    const bool idle = busy == 0;
+    if (idle || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
   });
   shutdown_timer_->start(20, true);
 }

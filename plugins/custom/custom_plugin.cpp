@@ -4,6 +4,7 @@
 
 using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
+using ampd::sdk::AsyncRequest;
 using ampd::sdk::Field;
 using ampd::sdk::Privilege;
 using ampd::sdk::Reply;
@@ -32,8 +33,7 @@ bool is_own_header(std::string_view name) {
 }
 
 // Custom: the module answers in native Name: value form; its fields and list events come back.
-void custom(const Request& request, Reply& reply) {
-  const auto result = request.call(custom_action(request));
+void custom_answer(Reply& reply, const AmiResult& result) {
   if (!result.success()) return reply.error(result.error());
   const auto response = result.response();
   reply.message(response.get("Message"));
@@ -51,18 +51,24 @@ void custom(const Request& request, Reply& reply) {
   }
 }
 
+void custom(AsyncRequest call) {
+  call.ami(custom_action(call.request()),
+           [](AsyncRequest call, AmiResult result) { custom_answer(call.reply(), result); });
+}
+
 // CustomFreeForm: free text, as the Command action gives it; the lines come back as Output.
-void custom_free_form(const Request& request, Reply& reply) {
-  const auto result = request.call(custom_action(request));
-  if (!result.success()) reply.error(result.error());
-  for (const auto& line : result.output()) reply.add("Output", line);
+void custom_free_form(AsyncRequest call) {
+  call.ami(custom_action(call.request()), [](AsyncRequest call, AmiResult result) {
+    if (!result.success()) call.reply().error(result.error());
+    for (const auto& line : result.output()) call.reply().add("Output", line);
+  });
 }
 
 }  // namespace
 
 void load_custom_plugin(ampd::sdk::Registrar& r) {
-  r.command("Custom", Privilege::Administrator, {ampd::sdk::required("CAction")}, custom,
-            "Run any AMI action (CAction) whose answer is Name: value fields");
-  r.command("CustomFreeForm", Privilege::Administrator, {ampd::sdk::required("CAction")},
-            custom_free_form, "Run any AMI action (CAction) whose answer is free text");
+  r.async_command("Custom", Privilege::Administrator, {ampd::sdk::required("CAction")}, custom,
+                  "Run any AMI action (CAction) whose answer is Name: value fields");
+  r.async_command("CustomFreeForm", Privilege::Administrator, {ampd::sdk::required("CAction")},
+                  custom_free_form, "Run any AMI action (CAction) whose answer is free text");
 }

@@ -27,6 +27,10 @@ class AsteriskStub : public AsteriskGateway {
                  std::chrono::milliseconds) override {
     return {};
   }
+  void call_async(const CallContext&, const std::string&, Message, std::chrono::milliseconds,
+                  std::function<void(AmiResult)> done) override {
+    done({});
+  }
   AsteriskInfo info(const std::string&) const override { return {}; }
 };
 

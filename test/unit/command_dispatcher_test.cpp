@@ -28,9 +28,21 @@ class FakeGateway : public AsteriskGateway {
     r.response = {{"Response", "Success"}, {"Ping", "Pong"}};
     return r;
   }
+  // Answers come when the test calls answer_async(), like the link's on a later loop pass.
+  void call_async(const CallContext& context, const std::string& server, Message action,
+                  std::chrono::milliseconds timeout, std::function<void(AmiResult)> done) override {
+    auto result = call(context, server, action, timeout);
+    waiting.push_back([done = std::move(done), result = std::move(result)] { done(result); });
+  }
+  void answer_async() {
+    auto now = std::move(waiting);
+    waiting.clear();
+    for (auto& answer : now) answer();
+  }
   AsteriskInfo info(const std::string& server) const override {
     return {server.empty() ? "pbx" : server, true, "9.0.0", "20.20.1", 20};
   }
+  std::vector<std::function<void()>> waiting;
   std::mutex mutex;
   std::vector<CallContext> contexts;
   std::vector<std::string> servers;

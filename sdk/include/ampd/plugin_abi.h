@@ -14,7 +14,12 @@
  * Strings are NUL-terminated UTF-8. Strings and views the host returns stay valid for the call
  * to the handler that obtained them (request data) or until the owning handle is freed (AMI
  * results). Host functions may be called from any worker thread; one request's handles must be
- * used by the thread running its handler only. Exceptions never cross this boundary. */
+ * used by the thread running its handler only. Exceptions never cross this boundary.
+ *
+ * Asynchronous commands (async_handler) run on ampd's I/O thread instead of a worker, so that a
+ * command which only forwards to Asterisk costs no thread hand-over. Such a handler must never
+ * block: it asks Asterisk with ami_call_async, whose callback runs later on the I/O thread, and
+ * ends with reply_finish. Its request and reply handles stay valid until reply_finish. */
 #ifndef AMPD_PLUGIN_ABI_H
 #define AMPD_PLUGIN_ABI_H
 
@@ -61,6 +66,12 @@ typedef struct ampd_ami_result ampd_ami_result; /* what Asterisk answered */
 
 /* Runs on a worker thread; may block in ami_call. Must not throw. */
 typedef void (*ampd_handler_fn)(void* user_data, const ampd_request* request, ampd_reply* reply);
+/* Runs on the I/O thread; must not block (no ami_call) and must not throw. Must lead to exactly
+ * one reply_finish(reply), now or from an ami_call_async callback. */
+typedef void (*ampd_async_handler_fn)(void* user_data, const ampd_request* request,
+                                      ampd_reply* reply);
+/* The answer to ami_call_async, on the I/O thread; the callee owns (and frees) the result. */
+typedef void (*ampd_ami_done_fn)(void* user_data, ampd_ami_result* result);
 
 typedef struct ampd_arg_def {
   const char* name;
@@ -74,12 +85,17 @@ typedef struct ampd_command_def {
   const ampd_arg_def* args;
   uint32_t arg_count;
   const char* summary;
-  ampd_handler_fn handler;
+  ampd_handler_fn handler; /* exactly one of handler and async_handler is set */
   void* user_data;
   /* May be NULL. The host owns user_data only once registration succeeded, and then calls this
    * before the plugin is closed; after a refused registration the plugin still owns it. */
   void (*free_user_data)(void* user_data);
+  /* Added with asynchronous commands: read by the host only when struct_size covers it. */
+  ampd_async_handler_fn async_handler;
 } ampd_command_def;
+
+/* The size of ampd_command_def before async_handler, which hosts still accept. */
+#define AMPD_COMMAND_DEF_V1_SIZE offsetof(ampd_command_def, async_handler)
 
 typedef struct ampd_server_info {
   uint32_t struct_size; /* set by the caller to sizeof(ampd_server_info) */
@@ -143,6 +159,15 @@ typedef struct ampd_host {
   size_t (*reply_add_record)(ampd_reply* reply, const char* record_name);
   void (*reply_record_add_field)(ampd_reply* reply, size_t record, const char* name,
                                  const char* value);
+
+  /* Added with asynchronous commands (check struct_size). ami_call_async sends `a`
+   * (copied; the caller still frees it) and returns at once; `done` runs exactly once, later,
+   * on the I/O thread, also for a timeout or a link failure. Only from an async handler or a
+   * done callback, and only before reply_finish. reply_finish sends the reply; the request and
+   * reply handles are invalid after it. */
+  void (*ami_call_async)(const ampd_request* r, const ampd_ami_action* a, uint32_t timeout_ms,
+                         ampd_ami_done_fn done, void* user_data);
+  void (*reply_finish)(ampd_reply* reply);
 } ampd_host;
 
 typedef struct ampd_plugin_descriptor {

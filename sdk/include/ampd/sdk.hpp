@@ -8,6 +8,16 @@
 //               }, "Answers a greeting");
 //   }
 //   AMPD_PLUGIN("hello", "1.0", load)
+//
+// A command that only forwards to Asterisk can be asynchronous (Registrar::async_command): it
+// runs on ampd's I/O thread, costs no worker and no thread hand-over, and must never block:
+//
+//   r.async_command("Uptime", Privilege::Monitor, {}, [](ampd::sdk::AsyncRequest call) {
+//     call.ami(ampd::sdk::AmiAction("CoreStatus"), [](AsyncRequest call, AmiResult result) {
+//       if (!result.success()) return call.reply().error(result.error());
+//       call.reply().add("Since", result.response().get("CoreStartupTime"));
+//     });  // the reply goes out when the last copy of `call` is gone
+//   });
 #pragma once
 
 #include <ampd/plugin_abi.h>
@@ -17,10 +27,12 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -208,12 +220,10 @@ class Request {
                       info.ami_version ? info.ami_version : ""};
   }
 
-  // Sends `action` to the request's server and waits; timeout 0 = the server's own.
+  // Sends `action` to the request's server and waits; timeout 0 = the server's own. Not in an
+  // asynchronous command (use AsyncRequest::ami).
   AmiResult call(const AmiAction& action, std::chrono::milliseconds timeout = {}) const {
-    ampd_ami_action* a = host_->action_new(action.action().c_str());
-    for (const auto& [name, value] : action.fields()) {
-      host_->action_add(a, name.c_str(), value.c_str());
-    }
+    ampd_ami_action* a = to_host(action);
     ampd_ami_result* r = host_->ami_call(request_, a, static_cast<std::uint32_t>(timeout.count()));
     host_->action_free(a);
     return {host_, r};
@@ -224,6 +234,15 @@ class Request {
   }
 
  private:
+  friend class AsyncRequest;
+  ampd_ami_action* to_host(const AmiAction& action) const {
+    ampd_ami_action* a = host_->action_new(action.action().c_str());
+    for (const auto& [name, value] : action.fields()) {
+      host_->action_add(a, name.c_str(), value.c_str());
+    }
+    return a;
+  }
+
   const ampd_host* host_;
   ampd_plugin* self_;
   const ampd_request* request_;
@@ -270,6 +289,70 @@ class Reply {
 
 using Handler = std::function<void(const Request&, Reply&)>;
 
+// An asynchronous command in progress: its request, the reply being built, and Asterisk
+// without waiting. A cheap copyable handle; the reply goes to the client when the last copy is
+// gone, so a pending ami() keeps it open and finishing is never forgotten. Everything runs on
+// ampd's I/O thread: never block here (no Request::call, no sleeping, no slow I/O).
+class AsyncRequest {
+ public:
+  using Then = std::function<void(AsyncRequest, AmiResult)>;
+
+  AsyncRequest(const ampd_host* host, ampd_plugin* self, const ampd_request* request,
+               ampd_reply* reply)
+      : state_(std::make_shared<State>(host, self, request, reply)) {}
+
+  const Request& request() const { return state_->request; }
+  Reply& reply() const { return state_->reply; }
+
+  // Sends `action` to the request's server; `then` runs later with this request and the result
+  // (also on a timeout or a link failure). An exception from `then` becomes an error reply.
+  void ami(const AmiAction& action, Then then, std::chrono::milliseconds timeout = {}) const {
+    const auto& request = state_->request;
+    ampd_ami_action* a = request.to_host(action);
+    auto* pending = new Pending{state_, std::move(then)};
+    request.host_->ami_call_async(request.request_, a, static_cast<std::uint32_t>(timeout.count()),
+                                  &on_answer, pending);
+    request.host_->action_free(a);
+  }
+
+ private:
+  struct State {
+    State(const ampd_host* host, ampd_plugin* self, const ampd_request* r, ampd_reply* handle)
+        : request(host, self, r), reply(host, handle), host(host), handle(handle) {}
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    ~State() { host->reply_finish(handle); }
+
+    Request request;
+    Reply reply;
+    const ampd_host* host;
+    ampd_reply* handle;
+  };
+  struct Pending {
+    std::shared_ptr<State> state;
+    Then then;
+  };
+
+  explicit AsyncRequest(std::shared_ptr<State> state) : state_(std::move(state)) {}
+
+  static void on_answer(void* user_data, ampd_ami_result* result) noexcept {
+    std::unique_ptr<Pending> pending(static_cast<Pending*>(user_data));
+    const AsyncRequest owner(std::move(pending->state));
+    AmiResult answer(owner.state_->host, result);
+    try {
+      pending->then(owner, std::move(answer));
+    } catch (const std::exception& e) {
+      owner.reply().error(e.what());
+    } catch (...) {
+      owner.reply().error("Command failed");
+    }
+  }
+
+  std::shared_ptr<State> state_;
+};
+
+using AsyncHandler = std::function<void(AsyncRequest)>;
+
 namespace detail {
 
 inline bool iequals(std::string_view a, std::string_view b) {
@@ -289,16 +372,17 @@ inline void copy_error(const char* text, char* error, std::size_t size) {
 }
 
 // What a command's user_data points at: the handler and what it needs to talk to the host.
+template <typename H>
 struct HandlerBox {
   const ampd_host* host;
   ampd_plugin* self;
-  Handler handler;
+  H handler;
 };
 
 // The C handler: runs the C++ one and turns any exception into an error reply, because
 // exceptions must not cross the C boundary.
 inline void run_handler(void* user_data, const ampd_request* request, ampd_reply* reply) noexcept {
-  auto* box = static_cast<HandlerBox*>(user_data);
+  auto* box = static_cast<HandlerBox<Handler>*>(user_data);
   Reply answer(box->host, reply);
   try {
     box->handler(Request(box->host, box->self, request), answer);
@@ -309,7 +393,29 @@ inline void run_handler(void* user_data, const ampd_request* request, ampd_reply
   }
 }
 
-inline void free_handler(void* user_data) { delete static_cast<HandlerBox*>(user_data); }
+// The C async handler: the same, with an AsyncRequest whose last copy finishes the reply.
+inline void run_async_handler(void* user_data, const ampd_request* request,
+                              ampd_reply* reply) noexcept {
+  auto* box = static_cast<HandlerBox<AsyncHandler>*>(user_data);
+  try {
+    AsyncRequest call(box->host, box->self, request, reply);
+    try {
+      box->handler(call);
+    } catch (const std::exception& e) {
+      call.reply().error(e.what());
+    } catch (...) {
+      call.reply().error("Command failed");
+    }
+  } catch (...) {  // no memory for the AsyncRequest itself
+    box->host->reply_set_error(reply, "Command failed: out of memory");
+    box->host->reply_finish(reply);
+  }
+}
+
+template <typename H>
+void free_handler(void* user_data) {
+  delete static_cast<HandlerBox<H>*>(user_data);
+}
 
 }  // namespace detail
 
@@ -326,26 +432,16 @@ class Registrar {
  public:
   Registrar(const ampd_host* host, ampd_plugin* self) : host_(host), self_(self) {}
 
+  // A command whose handler runs on a worker thread and may wait for Asterisk (Request::call).
   void command(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
                Handler handler, const std::string& summary = {}) {
-    std::vector<ampd_arg_def> defs;
-    for (const auto& a : args) defs.push_back({a.name.c_str(), a.required ? 1 : 0});
-    auto* box = new detail::HandlerBox{host_, self_, std::move(handler)};
-    ampd_command_def def{};
-    def.struct_size = sizeof def;
-    def.name = name.c_str();
-    def.privilege = static_cast<std::int32_t>(privilege);
-    def.args = defs.data();
-    def.arg_count = static_cast<std::uint32_t>(defs.size());
-    def.summary = summary.c_str();
-    def.handler = &detail::run_handler;
-    def.user_data = box;
-    def.free_user_data = &detail::free_handler;
-    char error[256] = "";
-    if (host_->register_command(self_, &def, error, sizeof error) != 0) {
-      delete box;  // the host keeps user_data only for a registered command
-      throw std::runtime_error(error[0] ? error : "cannot register " + name);
-    }
+    add(name, privilege, args, summary, std::move(handler));
+  }
+  // A command whose handler runs on ampd's I/O thread and never blocks (AsyncRequest::ami):
+  // the cheaper kind for commands that only forward to Asterisk.
+  void async_command(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
+                     AsyncHandler handler, const std::string& summary = {}) {
+    add(name, privilege, args, summary, std::move(handler));
   }
 
   void log(LogLevel level, const std::string& text) const {
@@ -355,6 +451,33 @@ class Registrar {
   ampd_plugin* self() const { return self_; }
 
  private:
+  template <typename H>
+  void add(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
+           const std::string& summary, H handler) {
+    std::vector<ampd_arg_def> defs;
+    for (const auto& a : args) defs.push_back({a.name.c_str(), a.required ? 1 : 0});
+    auto* box = new detail::HandlerBox<H>{host_, self_, std::move(handler)};
+    ampd_command_def def{};
+    def.struct_size = sizeof def;
+    def.name = name.c_str();
+    def.privilege = static_cast<std::int32_t>(privilege);
+    def.args = defs.data();
+    def.arg_count = static_cast<std::uint32_t>(defs.size());
+    def.summary = summary.c_str();
+    if constexpr (std::is_same_v<H, AsyncHandler>) {
+      def.async_handler = &detail::run_async_handler;
+    } else {
+      def.handler = &detail::run_handler;
+    }
+    def.user_data = box;
+    def.free_user_data = &detail::free_handler<H>;
+    char error[256] = "";
+    if (host_->register_command(self_, &def, error, sizeof error) != 0) {
+      delete box;  // the host keeps user_data only for a registered command
+      throw std::runtime_error(error[0] ? error : "cannot register " + name);
+    }
+  }
+
   const ampd_host* host_;
   ampd_plugin* self_;
 };

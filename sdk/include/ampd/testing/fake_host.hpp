@@ -9,13 +9,16 @@
 //   EXPECT_EQ(reply.get("AsteriskVersion"), "20.1.0");
 //
 // It checks neither privilege nor required arguments: the daemon does that before a handler
-// runs. Use command() to check what a plugin declared.
+// runs. Use command() to check what a plugin declared. An asynchronous command runs the same
+// way: its ami() answers come after the handler has returned, in the order asked, and run()
+// checks that the reply was finished exactly once.
 #pragma once
 
 #include <ampd/plugin_abi.h>
 
 #include <ampd/sdk.hpp>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -70,6 +73,7 @@ struct FakeCommand {
   std::vector<Arg> args;
   std::string summary;
   ampd_handler_fn handler = nullptr;
+  ampd_async_handler_fn async_handler = nullptr;
   void* user_data = nullptr;
   void (*free_user_data)(void*) = nullptr;
 
@@ -148,10 +152,24 @@ class FakeHost {
   FakeReply run(std::string_view command, FieldList fields = {}, Who who = {}) {
     const FakeCommand* c = this->command(command);
     if (c == nullptr) throw std::runtime_error("no command " + std::string(command));
-    RequestState r{this, c->name, {std::move(fields)}, std::move(who)};
+    RequestState r{this, c->name, {std::move(fields)}, std::move(who), c->async_handler != nullptr};
     ReplyState reply;
-    c->handler(c->user_data, reinterpret_cast<const ampd_request*>(&r),
-               reinterpret_cast<ampd_reply*>(&reply));
+    const auto* request = reinterpret_cast<const ampd_request*>(&r);
+    auto* answer = reinterpret_cast<ampd_reply*>(&reply);
+    if (!r.async) {
+      c->handler(c->user_data, request, answer);
+      return std::move(reply.reply);
+    }
+    c->async_handler(c->user_data, request, answer);
+    while (!answers_.empty()) {
+      auto next = std::move(answers_.front());
+      answers_.pop_front();
+      next.done(next.user_data, reinterpret_cast<ampd_ami_result*>(make_result(next.answer)));
+    }
+    if (reply.finishes != 1) {
+      throw std::runtime_error(c->name + " finished its reply " + std::to_string(reply.finishes) +
+                               " times");
+    }
     return std::move(reply.reply);
   }
 
@@ -177,9 +195,16 @@ class FakeHost {
     std::string command;
     MessageState fields;
     Who who;
+    bool async = false;
   };
   struct ReplyState {
     FakeReply reply;
+    int finishes = 0;
+  };
+  struct AsyncAnswer {
+    Answer answer;
+    ampd_ami_done_fn done;
+    void* user_data;
   };
   struct ResultState {
     Answer answer;
@@ -242,10 +267,17 @@ class FakeHost {
     }
     c.summary = def->summary ? def->summary : "";
     c.handler = def->handler;
+    c.async_handler = def->struct_size >= sizeof(ampd_command_def) ? def->async_handler : nullptr;
     c.user_data = def->user_data;
     c.free_user_data = def->free_user_data;
     host.commands_.push_back(std::move(c));
     return 0;
+  }
+
+  Answer answer(const ampd_ami_action* a) {
+    const auto& action = *reinterpret_cast<const AmiAction*>(a);
+    actions_.push_back(action);
+    return script_ ? script_(action) : Answer::failure(AmiStatus::Down, "no script");
   }
 
   static ResultState* make_result(const Answer& answer) {
@@ -308,13 +340,18 @@ class FakeHost {
       h.action_add = [](ampd_ami_action* a, const char* n, const char* v) { act(a).add(n, v); };
       h.action_free = [](ampd_ami_action* a) { delete &act(a); };
       h.ami_call = [](const ampd_request* r, const ampd_ami_action* a, std::uint32_t) {
-        auto& host = *req(r).host;
-        const auto& action = *reinterpret_cast<const AmiAction*>(a);
-        host.actions_.push_back(action);
-        const Answer answer =
-            host.script_ ? host.script_(action) : Answer::failure(AmiStatus::Down, "no script");
-        return reinterpret_cast<ampd_ami_result*>(make_result(answer));
+        return reinterpret_cast<ampd_ami_result*>(make_result(req(r).host->answer(a)));
       };
+      h.ami_call_async = [](const ampd_request* r, const ampd_ami_action* a, std::uint32_t,
+                            ampd_ami_done_fn done, void* user_data) {
+        if (!req(r).async) {
+          const auto refused = Answer::failure(AmiStatus::Down, "not an asynchronous command");
+          return done(user_data, reinterpret_cast<ampd_ami_result*>(make_result(refused)));
+        }
+        auto& host = *req(r).host;
+        host.answers_.push_back({host.answer(a), done, user_data});
+      };
+      h.reply_finish = [](ampd_reply* r) { ++reinterpret_cast<ReplyState*>(r)->finishes; };
       h.result_status = [](const ampd_ami_result* r) {
         return static_cast<std::int32_t>(res(r).answer.status);
       };
@@ -358,6 +395,7 @@ class FakeHost {
 
   std::vector<FakeCommand> commands_;
   std::vector<AmiAction> actions_;
+  std::deque<AsyncAnswer> answers_;
   std::vector<std::string> log_;
   Script script_;
   std::optional<ServerInfo> server_ = ServerInfo{"pbx", true, 20, "20.20.1", "9.0.0"};
