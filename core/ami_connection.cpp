@@ -164,11 +164,11 @@ void AmiConnection::send_ping() {
 
 void AmiConnection::send(const Message& action) {
   if (!connection_ || connection_->closed()) return;
-  std::string out;
+  send_buffer_.clear();  // keeps its capacity: no allocation per action
   for (const auto& h : action.headers())
-    out.append(h.name).append(": ").append(h.value).append("\r\n");
-  out.append("\r\n");
-  connection_->write(out);
+    send_buffer_.append(h.name).append(": ").append(h.value).append("\r\n");
+  send_buffer_.append("\r\n");
+  connection_->write(send_buffer_);
 }
 
 void AmiConnection::on_closed(const std::string& reason) { lose(reason); }

@@ -76,6 +76,7 @@ class AmiConnection : public ConnectionHandler {
   std::string banner_;
   std::string login_id_;
   std::string ping_id_;
+  std::string send_buffer_;  // reused for every action sent
   unsigned backoff_ms_ = 0;
   Timer retry_timer_;
   Timer phase_timer_;  // connect/login/boot deadline, then ping answer deadline

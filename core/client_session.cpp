@@ -17,6 +17,16 @@ namespace {
 // While a login is being checked, input waits unparsed; a client may pipeline a little.
 constexpr std::size_t kMaxInputWhileLoggingIn = 1024 * 1024;
 
+// Answers are rendered into one reused buffer per thread (the transport copies them out), so
+// an answer costs no allocation once the buffer has grown; a huge one is not kept.
+std::string& render_scratch() {
+  constexpr std::size_t kMaxKept = 256 * 1024;
+  thread_local std::string buffer;
+  if (buffer.capacity() > kMaxKept) std::string().swap(buffer);
+  buffer.clear();
+  return buffer;
+}
+
 std::string timestamp_now() {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
@@ -85,23 +95,23 @@ void ClientSession::close_with_error(const std::string& error, const std::string
 }
 
 void ClientSession::send(const Message& message) {
-  std::string out;
+  auto& out = render_scratch();
   render_message(message, format_, out);
-  write(std::move(out));
+  write(out);
 }
 
-void ClientSession::write(std::string bytes) {
+void ClientSession::write(std::string_view bytes) {
   if (transport_->closed()) return;
-  if (nul_terminated_) bytes.push_back('\0');
   transport_->send(bytes);
+  if (nul_terminated_) transport_->send(std::string_view("\0", 1));
 }
 
 void ClientSession::complete(const Reply& reply, const Message& request) {
   if (in_flight_ > 0) --in_flight_;
   server_.count_action();
-  std::string out;
+  auto& out = render_scratch();
   render_reply(reply, request, format_, out);
-  write(std::move(out));
+  write(out);
 }
 
 void ClientSession::say_goodbye() {
@@ -234,9 +244,9 @@ void ClientSession::handle(const Message& request) {
       return send(make_error(action, request, "AgentActivity requires the argument Agent"));
     }
     server_.count_action();
-    std::string out;
+    auto& out = render_scratch();
     render_reply(server_.statistics_command(request), request, format_, out);
-    return write(std::move(out));
+    return write(out);
   }
   if (server_.dispatcher().knows(action)) {
     if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
@@ -247,10 +257,13 @@ void ClientSession::handle(const Message& request) {
                                  "): wait for answers before sending more"));
     }
     ++in_flight_;
+    // The answer echoes only the request's ActionID: keep that rather than the whole request.
+    Message echo;
+    if (const auto* action_id = request.find("ActionID")) echo.add("ActionID", *action_id);
     server_.dispatcher().dispatch(identity_, id_, request,
-                                  [&server = server_, id = id_, request](Reply reply) {
+                                  [&server = server_, id = id_, echo](Reply reply) {
                                     if (auto* session = server.session(id)) {
-                                      session->complete(reply, request);
+                                      session->complete(reply, echo);
                                     }
                                   });
     return;

@@ -60,7 +60,7 @@ class ClientSession : public TransportSink {
   void fail_fatally(const std::string& error);
   void arm_deadline();
   void on_deadline();
-  void write(std::string bytes);
+  void write(std::string_view bytes);
   bool sees(const Message& event) const;
 
   Server& server_;

@@ -22,6 +22,8 @@ class Message {
   // Replaces the first header with this name, or appends one.
   void set(std::string_view name, std::string_view value);
   void remove(std::string_view name);
+  // Room for `count` headers, so that filling a message grows its vector once.
+  void reserve(std::size_t count) { headers_.reserve(count); }
 
   bool has(std::string_view name) const { return find(name) != nullptr; }
   const std::string* find(std::string_view name) const;

@@ -1,10 +1,14 @@
 #include "native_codec.hpp"
 
+#include <algorithm>
+
 #include "text.hpp"
 
 namespace ampd {
 
 std::string parse_native_block(std::string_view block, const WireLimits& limits, Message& out) {
+  const auto newlines = static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n'));
+  out.reserve(std::min(newlines + 1, limits.max_headers));
   std::size_t lines = 0;
   while (!block.empty()) {
     const auto nl = block.find('\n');

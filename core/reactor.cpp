@@ -240,7 +240,38 @@ Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
   // A new bufferevent starts with writing enabled: left so, each write would add and then
   // drop write interest (two epoll_ctl calls).
   bufferevent_disable(bev_, EV_WRITE);
-  bufferevent_enable(bev_, EV_READ);
+  if (const int fd = bufferevent_getfd(bev_); fd >= 0) start_reading(fd);
+}
+
+void Connection::start_reading(int fd) {
+  if (reader_ != nullptr) return;
+  reader_ = event_new(reactor_->base_, fd, EV_READ | EV_PERSIST, &Connection::on_readable, this);
+  if (reader_ == nullptr || event_add(reader_, nullptr) != 0) {
+    throw std::runtime_error("libevent: cannot watch a socket for reading");
+  }
+}
+
+void Connection::stop_reading() {
+  if (reader_ == nullptr) return;
+  event_free(reader_);
+  reader_ = nullptr;
+}
+
+void Connection::on_readable(int fd, short, void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  char* buffer = conn->reactor_->read_buffer_.get();
+  // One read per readiness report: epoll is level-triggered, so a busy client cannot starve
+  // the others and the rest comes on the next pass.
+  const auto n = ::recv(fd, buffer, Reactor::kReadBufferSize, 0);
+  if (n > 0) {
+    if (conn->handler_ != nullptr) {
+      conn->handler_->on_data({buffer, static_cast<std::size_t>(n)});
+    }
+    return;
+  }
+  if (n == 0) return conn->shut("connection closed by peer");
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+  conn->shut(std::string("connection error: ") + std::strerror(errno));
 }
 
 std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::string& host, int port,
@@ -264,6 +295,7 @@ std::unique_ptr<Connection> Connection::connect(Reactor& reactor, const std::str
 
 Connection::~Connection() {
   if (flush_queued_) reactor_->cancel_flush(this);
+  stop_reading();
   if (bev_ != nullptr) bufferevent_free(bev_);
 }
 
@@ -354,6 +386,7 @@ void Connection::close_after_flush() {
     return;
   }
   bufferevent_disable(bev_, EV_READ);
+  stop_reading();
   if (pending_output() == 0) return shut("closed");
   want_write(true);  // the bufferevent drains it and calls on_write
 }
@@ -374,6 +407,7 @@ void Connection::shut(const std::string& reason) {
     }
     ERR_clear_error();
   }
+  stop_reading();  // before the bufferevent closes the socket
   bufferevent_free(bev_);
   bev_ = nullptr;
   if (handler_ != nullptr) handler_->on_closed(reason);
@@ -416,6 +450,7 @@ void Connection::on_event(bufferevent*, short what, void* self) {
       conn->writing_ = false;
       bufferevent_disable(conn->bev_, EV_WRITE);
     }
+    if (!conn->tls_) conn->start_reading(bufferevent_getfd(conn->bev_));
     if (conn->handler_ != nullptr) conn->handler_->on_connected();
     return;
   }

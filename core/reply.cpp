@@ -14,6 +14,7 @@ namespace {
 // `event_list` adds native AMI's "EventList: start" marker to a list's response.
 Message head(const Reply& reply, const Message& request, bool list, bool event_list = true) {
   Message m = make_response(reply.action, reply.success ? "Success" : "Error", request);
+  m.reserve(m.headers().size() + 2 + reply.fields.headers().size());
   if (list && event_list) m.add("EventList", "start");
   const auto message =
       list && reply.message.empty() ? std::string("Results will follow") : reply.message;
