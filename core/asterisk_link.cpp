@@ -29,7 +29,9 @@ AsteriskLink::AsteriskLink(Reactor& reactor, const std::vector<AsteriskConfig>& 
   }
 }
 
-AsteriskLink::~AsteriskLink() = default;
+// The servers fail their waiting actions as they go, and a plugin callback may then ask for
+// another: with the list already empty it gets "no server" instead of a half-destroyed one.
+AsteriskLink::~AsteriskLink() { auto servers = std::move(servers_); }
 
 void AsteriskLink::start() {
   for (auto& s : servers_) s->start();
