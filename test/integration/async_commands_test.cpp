@@ -159,5 +159,35 @@ TEST(AsyncCommands, HupWaitsForACommandWhoseClientHasGone) {
   EXPECT_TRUE(has(answer, "ActionID: after\r\n")) << answer;
 }
 
+// SIGTERM lets a command waiting for Asterisk finish first: its answer, then the goodbye.
+TEST(AsyncCommands, ShutdownWaitsForACommandInFlight) {
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section()});
+  auto c = login(ampd);
+  c->send(sleep_for(600, "last"));
+  std::this_thread::sleep_for(200ms);
+  ampd.process().signal(SIGTERM);
+  const auto answer = c->read_native();
+  EXPECT_TRUE(has(answer, "ActionID: last\r\n")) << answer;
+  EXPECT_TRUE(has(answer, "Slept")) << answer;
+  EXPECT_TRUE(has(c->read_native(), "Event: Shutdown"));
+  EXPECT_EQ(ampd.process().wait(), 0) << ampd.process().output();
+}
+
+// SIGTERM gives up on a command that waits longer than shutdown_timeout: ampd says goodbye,
+// fails the action when its link goes, and exits 0 (under ASan: without a leak or a crash).
+TEST(AsyncCommands, ShutdownGivesUpOnACommandStillWaiting) {
+  SimInstance sim;
+  AmpdInstance ampd({.server = "shutdown_timeout = 300\n", .sections = sim.section()});
+  auto c = login(ampd);
+  c->send(sleep_for(3000, "s1") + sleep_for(3000, "s2") + kCommand + "ActionID: cmd\r\n\r\n");
+  std::this_thread::sleep_for(200ms);
+  const auto start = std::chrono::steady_clock::now();
+  ampd.process().signal(SIGTERM);
+  EXPECT_TRUE(has(c->read_native(), "Event: Shutdown"));
+  EXPECT_EQ(ampd.process().wait(), 0) << ampd.process().output();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2500ms) << "it waited for Asterisk";
+}
+
 }  // namespace
 }  // namespace ampd::test

@@ -250,4 +250,24 @@ TEST_F(AsyncPlugin, RunInsistsOnExactlyOneFinish) {
   EXPECT_THROW(host.run("FinishesTwice"), std::runtime_error);
 }
 
+// Like the daemon, the fake host takes a command with exactly one kind of handler.
+TEST(AsyncFakeHost, RefusesBothHandlersOrNeither) {
+  FakeHost host;
+  host.load([](Registrar& r) {
+    ampd_command_def def{};
+    def.struct_size = sizeof def;
+    def.name = "Neither";
+    def.privilege = AMPD_PRIVILEGE_MONITOR;
+    char error[256] = "";
+    EXPECT_NE(r.host()->register_command(r.self(), &def, error, sizeof error), 0);
+    EXPECT_STREQ(error, "command Neither needs exactly one of handler and async_handler");
+    def.name = "Both";
+    def.handler = &sync_asks_async;
+    def.async_handler = &never_finishes;
+    EXPECT_NE(r.host()->register_command(r.self(), &def, error, sizeof error), 0);
+    EXPECT_STREQ(error, "command Both needs exactly one of handler and async_handler");
+  });
+  EXPECT_TRUE(host.commands().empty());
+}
+
 }  // namespace
