@@ -6,9 +6,11 @@
 #include <Poco/Message.h>
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <sstream>
 
 #include "command_registry.hpp"
+#include "plugin_host.hpp"
 #include "plugin_listing.hpp"
 
 namespace ampd {
@@ -127,6 +129,86 @@ TEST_F(PluginLoaderTest, ALoadedHandlerRunsAndUnloadDropsItsCommands) {
   loader_.unload_all();
   EXPECT_TRUE(registry_.commands().empty());
   EXPECT_TRUE(loader_.loaded().empty());
+}
+
+const std::string kAbiDir = AMPD_ABI_FIXTURE_DIR;
+
+std::string abi_file(const std::string& name) { return kAbiDir + "/abi_" + name + ".so"; }
+
+// A plugin built before async_handler existed: its shorter definition is read only as far as
+// it goes, and its worker handler runs as before.
+TEST_F(PluginLoaderTest, AnOldSdkDefinitionStillLoads) {
+  ASSERT_TRUE(loader_.load_file(abi_file("old_sdk"))) << loader_.refused().at(0).reason;
+  const Command* echo = registry_.find("FixtureOldEcho");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_NE(echo->handler, nullptr);
+  EXPECT_EQ(echo->async_handler, nullptr);
+  EXPECT_EQ(echo->summary, "Echo the Text field, old SDK");
+  ASSERT_EQ(echo->args.size(), 1u);
+  EXPECT_TRUE(echo->args[0].required);
+
+  AsteriskStub asterisk;
+  const Message request{{"Action", "FixtureOldEcho"}, {"Text", "from 1.0"}};
+  Identity who;
+  Reply reply;
+  run_handler({*echo, request, who, "", {}, asterisk}, reply);
+  EXPECT_TRUE(reply.success) << reply.message;
+  EXPECT_EQ(reply.fields.get("Echo"), "from 1.0");
+  loader_.unload_all();
+}
+
+TEST_F(PluginLoaderTest, ACommandNeedsExactlyOneKindOfHandler) {
+  EXPECT_FALSE(loader_.load_file(abi_file("two_handlers")));
+  EXPECT_FALSE(loader_.load_file(abi_file("no_handler")));
+  ASSERT_EQ(loader_.refused().size(), 2u);
+  EXPECT_EQ(loader_.refused()[0].reason,
+            "load failed: command FixtureTwoHandlers needs exactly one of handler and "
+            "async_handler");
+  // This one ignored register_command's answer; the loader refuses it all the same.
+  EXPECT_EQ(loader_.refused()[1].reason,
+            "command FixtureNoHandler needs exactly one of handler and async_handler");
+  EXPECT_TRUE(registry_.commands().empty());
+  EXPECT_TRUE(loader_.loaded().empty());
+}
+
+// Answers when the test says so, like the link on a later loop pass.
+class AsyncAsteriskStub : public AsteriskStub {
+ public:
+  void call_async(const CallContext&, const std::string&, Message action, std::chrono::milliseconds,
+                  std::function<void(AmiResult)> done) override {
+    actions.push_back(std::move(action));
+    waiting.push_back(std::move(done));
+  }
+  std::vector<Message> actions;
+  std::vector<std::function<void(AmiResult)>> waiting;
+};
+
+TEST_F(PluginLoaderTest, AnAsyncCommandFromAPluginRunsUntilAsteriskAnswers) {
+  ASSERT_TRUE(loader_.load_file(abi_file("async")));
+  const Command* echo = registry_.find("FixtureAsyncEcho");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_EQ(echo->handler, nullptr);
+  ASSERT_NE(echo->async_handler, nullptr);
+
+  AsyncAsteriskStub asterisk;
+  std::optional<Reply> later;
+  auto now = start_async_handler(
+      *echo, AsyncCall{{}, {{"Action", "FixtureAsyncEcho"}, {"Text", "hi"}}, "", {}}, asterisk,
+      [&later](Reply r) { later = std::move(r); });
+  EXPECT_FALSE(now.has_value());
+  EXPECT_FALSE(later.has_value());
+  ASSERT_EQ(asterisk.waiting.size(), 1u);
+  EXPECT_EQ(asterisk.actions[0].get("Action"), "Ping");
+
+  AmiResult pong;
+  pong.response = {{"Response", "Success"}, {"Ping", "Pong"}};
+  asterisk.waiting[0](pong);
+  ASSERT_TRUE(later.has_value());
+  EXPECT_TRUE(later->success) << later->message;
+  EXPECT_EQ(later->action, "FixtureAsyncEcho");
+  EXPECT_EQ(later->fields.get("Echo"), "hi");
+  EXPECT_EQ(later->fields.get("Ping"), "Pong");
+  loader_.unload_all();
 }
 
 TEST_F(PluginLoaderTest, AMissingDirectoryIsLoggedAndTheDaemonCarriesOn) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -72,6 +73,18 @@ class FakeReactor {
       for (auto& t : now) t();
     }
   }
+  // Runs what is posted now (and what that posts), without waiting for more.
+  void run_pending() {
+    while (true) {
+      std::vector<std::function<void()>> now;
+      {
+        std::lock_guard lock(mutex_);
+        now.swap(tasks_);
+      }
+      if (now.empty()) return;
+      for (auto& t : now) t();
+    }
+  }
 
  private:
   std::mutex mutex_;
@@ -107,6 +120,19 @@ class DispatcherTest : public ::testing::Test {
       reply.add("Half", "built");
       throw std::runtime_error("boom");
     });
+    r.async_command("AsyncEcho", sdk::Privilege::Agent, {sdk::required("Text")},
+                    [this](sdk::AsyncRequest call) {
+                      ++handled_;
+                      call.ami(sdk::AmiAction("Ping"),
+                               [](sdk::AsyncRequest call, sdk::AmiResult result) {
+                                 call.reply().add("Text", call.request().get("Text"));
+                                 call.reply().add("Ping", result.response().get("Ping"));
+                               });
+                    });
+    r.async_command("AsyncNow", sdk::Privilege::Monitor, {}, [this](sdk::AsyncRequest call) {
+      ++handled_;
+      call.reply().message("at once");
+    });
     plugin_.loading = false;
   }
   void TearDown() override {
@@ -126,6 +152,11 @@ class DispatcherTest : public ::testing::Test {
     reactor_.run_until(replies, 1);
     EXPECT_EQ(replies, 1u);
     return got;
+  }
+
+  CommandDispatcher dispatcher() {
+    return CommandDispatcher(registry_, workers_, gateway_,
+                             [this](std::function<void()> t) { reactor_.post(std::move(t)); });
   }
 
   CommandRegistry registry_;
@@ -214,6 +245,122 @@ TEST_F(DispatcherTest, AFullQueueIsAnsweredBusyAtOnce) {
   EXPECT_EQ(reply.message, "Server busy: too many commands waiting, try again later");
   release.set_value();
   one.stop();
+}
+
+// Async handlers run on the reactor (here: the test thread) and answer when Asterisk does.
+TEST_F(DispatcherTest, AnAsyncReplyComesOnlyAfterAsteriskAnswers) {
+  auto d = dispatcher();
+  std::size_t replies = 0;
+  Reply got;
+  const Message request{{"Action", "asyncecho"}, {"ActionID", "a9"}, {"Text", "hi"}};
+  d.dispatch(admin_, 7, request, [&](Reply r) {
+    got = std::move(r);
+    ++replies;
+  });
+  EXPECT_EQ(handled_, 1) << "the handler ran during dispatch, not on a worker";
+  EXPECT_EQ(d.in_flight(), 1u);
+  reactor_.run_pending();
+  EXPECT_EQ(replies, 0u) << "no answer from Asterisk yet";
+  ASSERT_EQ(gateway_.waiting.size(), 1u);
+  EXPECT_EQ(gateway_.actions[0].get("Action"), "Ping");
+  EXPECT_EQ(gateway_.contexts[0].session_id, 7u);
+  EXPECT_EQ(gateway_.contexts[0].client_action_id, "a9");
+
+  gateway_.answer_async();
+  reactor_.run_pending();
+  ASSERT_EQ(replies, 1u);
+  EXPECT_EQ(d.in_flight(), 0u);
+  EXPECT_TRUE(got.success) << got.message;
+  EXPECT_EQ(got.action, "AsyncEcho");
+  EXPECT_EQ(got.fields.get("Text"), "hi");
+  EXPECT_EQ(got.fields.get("Ping"), "Pong");
+}
+
+// Like a session, `done` holds only a weak reference; the command still counts until Asterisk
+// answers, because its plugin callback is still to run.
+TEST_F(DispatcherTest, AnAsyncCommandCountsUntilAnsweredEvenWhenItsClientHasGone) {
+  auto d = dispatcher();
+  auto client = std::make_shared<std::size_t>(0);
+  std::size_t calls = 0;
+  d.dispatch(admin_, 1, {{"Action", "AsyncEcho"}, {"Text", "a"}},
+             [&calls, weak = std::weak_ptr<std::size_t>(client)](Reply) {
+               ++calls;
+               if (auto c = weak.lock()) ++*c;
+             });
+  d.dispatch(admin_, 1, {{"Action", "AsyncEcho"}, {"Text", "b"}}, [&calls](Reply) { ++calls; });
+  EXPECT_EQ(d.in_flight(), 2u);
+  client.reset();  // the client disconnects
+  reactor_.run_pending();
+  EXPECT_EQ(d.in_flight(), 2u);
+  EXPECT_EQ(calls, 0u);
+
+  gateway_.answer_async();
+  reactor_.run_pending();
+  EXPECT_EQ(d.in_flight(), 0u);
+  EXPECT_EQ(calls, 2u);
+}
+
+TEST_F(DispatcherTest, AnAsyncCommandFinishedAtOnceIsStillAnsweredThroughTheReactor) {
+  auto d = dispatcher();
+  std::size_t replies = 0;
+  Reply got;
+  d.dispatch(monitor_, 3, {{"Action", "AsyncNow"}}, [&](Reply r) {
+    got = std::move(r);
+    ++replies;
+  });
+  EXPECT_EQ(handled_, 1);
+  EXPECT_EQ(replies, 0u) << "done must not run before dispatch returns";
+  EXPECT_EQ(d.in_flight(), 1u);
+  EXPECT_TRUE(gateway_.waiting.empty());
+  reactor_.run_pending();
+  ASSERT_EQ(replies, 1u);
+  EXPECT_EQ(d.in_flight(), 0u);
+  EXPECT_TRUE(got.success);
+  EXPECT_EQ(got.action, "AsyncNow");
+  EXPECT_EQ(got.message, "at once");
+}
+
+TEST_F(DispatcherTest, AsyncCommandsAreCheckedBeforeTheirHandlerRuns) {
+  Reply reply = run(monitor_, {{"Action", "AsyncEcho"}, {"Text", "x"}}, workers_);
+  EXPECT_FALSE(reply.success);
+  EXPECT_EQ(reply.message, "Permission denied: AsyncEcho requires agent privilege");
+  reply = run(admin_, {{"Action", "AsyncEcho"}}, workers_);
+  EXPECT_FALSE(reply.success);
+  EXPECT_EQ(reply.message, "AsyncEcho requires the argument Text");
+  EXPECT_EQ(handled_, 0);
+  EXPECT_TRUE(gateway_.actions.empty());
+  EXPECT_TRUE(gateway_.waiting.empty());
+}
+
+// Through the real host table: a worker handler has no reactor to call back on.
+TEST_F(DispatcherTest, AWorkerHandlerCannotCallAsynchronously) {
+  Command c;
+  c.name = "SyncAsksAsync";
+  c.plugin = "raw";
+  c.handler = [](void*, const ampd_request* request, ampd_reply* reply) {
+    const ampd_host* host = plugin_host_table();
+    ampd_ami_action* action = host->action_new("Ping");
+    host->ami_call_async(
+        request, action, 0,
+        [](void* r, ampd_ami_result* result) {
+          const ampd_host* h = plugin_host_table();
+          auto* answer = static_cast<ampd_reply*>(r);
+          h->reply_add_field(answer, "Status", std::to_string(h->result_status(result)).c_str());
+          h->reply_set_error(answer, h->result_error(result));
+          h->result_free(result);
+        },
+        reply);
+    host->action_free(action);
+  };
+  std::string error;
+  ASSERT_TRUE(registry_.add(c, error));
+  const Reply reply = run(admin_, {{"Action", "SyncAsksAsync"}}, workers_);
+  EXPECT_FALSE(reply.success);
+  EXPECT_EQ(reply.fields.get("Status"), std::to_string(AMPD_AMI_DOWN));
+  EXPECT_NE(reply.message.find("needs an asynchronous command"), std::string::npos)
+      << reply.message;
+  EXPECT_TRUE(gateway_.actions.empty());
+  registry_.remove_plugin("raw");
 }
 
 }  // namespace

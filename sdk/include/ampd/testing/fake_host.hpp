@@ -259,6 +259,14 @@ class FakeHost {
       detail::copy_error(text.c_str(), error, size);
       return 1;
     }
+    // An older definition ends before async_handler.
+    const auto async = def->struct_size >= sizeof(ampd_command_def) ? def->async_handler : nullptr;
+    if ((def->handler == nullptr) == (async == nullptr)) {
+      const std::string text =
+          std::string("command ") + def->name + " needs exactly one of handler and async_handler";
+      detail::copy_error(text.c_str(), error, size);
+      return 1;
+    }
     FakeCommand c;
     c.name = def->name;
     c.privilege = static_cast<Privilege>(def->privilege);
@@ -267,7 +275,7 @@ class FakeHost {
     }
     c.summary = def->summary ? def->summary : "";
     c.handler = def->handler;
-    c.async_handler = def->struct_size >= sizeof(ampd_command_def) ? def->async_handler : nullptr;
+    c.async_handler = async;
     c.user_data = def->user_data;
     c.free_user_data = def->free_user_data;
     host.commands_.push_back(std::move(c));
