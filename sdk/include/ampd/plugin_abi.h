@@ -67,7 +67,8 @@ typedef struct ampd_ami_result ampd_ami_result; /* what Asterisk answered */
 /* Runs on a worker thread; may block in ami_call. Must not throw. */
 typedef void (*ampd_handler_fn)(void* user_data, const ampd_request* request, ampd_reply* reply);
 /* Runs on the I/O thread; must not block (no ami_call) and must not throw. Must lead to exactly
- * one reply_finish(reply), now or from an ami_call_async callback. */
+ * one reply_finish(reply), now or from an ami_call_async callback: until then the command counts
+ * as in flight (its client waits, plugins are not reloaded, shutdown waits its timeout). */
 typedef void (*ampd_async_handler_fn)(void* user_data, const ampd_request* request,
                                       ampd_reply* reply);
 /* The answer to ami_call_async, on the I/O thread; the callee owns (and frees) the result. */
@@ -163,7 +164,8 @@ typedef struct ampd_host {
   /* Added with asynchronous commands (check struct_size). ami_call_async sends `a`
    * (copied; the caller still frees it) and returns at once; `done` runs exactly once, later,
    * on the I/O thread, also for a timeout or a link failure. Only from an async handler or a
-   * done callback, and only before reply_finish. reply_finish sends the reply; the request and
+   * done callback, and only before reply_finish; called otherwise (from a worker's handler, or
+   * after reply_finish) it runs `done` at once with an error result instead. reply_finish sends the reply; the request and
    * reply handles are invalid after it. */
   void (*ami_call_async)(const ampd_request* r, const ampd_ami_action* a, uint32_t timeout_ms,
                          ampd_ami_done_fn done, void* user_data);
