@@ -56,6 +56,7 @@ AsteriskServer::AsteriskServer(Reactor& reactor, AsteriskConfig config, ActionId
         config_.name + "/command" + std::to_string(i + 1), ids_, callbacks));
   }
   outstanding_.resize(commands_.size());
+  held_.resize(commands_.size(), false);
 }
 
 AsteriskServer::~AsteriskServer() {
@@ -111,6 +112,7 @@ void AsteriskServer::on_lost(AmiConnection& connection, const std::string& reaso
   // Everything sent on that session is lost with it.
   auto ids = std::move(outstanding_[index]);
   outstanding_[index].clear();
+  held_[index] = false;
   for (const auto& id : ids) {
     fail(id, AmiResult::Status::Down,
          "Lost the connection to Asterisk server '" + config_.name + "' (" + reason + ")");
@@ -173,31 +175,30 @@ void AsteriskServer::submit(const CallContext& context, Message action,
 bool AsteriskServer::try_send(Pending& pending) {
   int best = -1;
   for (std::size_t i = 0; i < commands_.size(); ++i) {
-    if (!commands_[i]->ready()) continue;
+    if (!commands_[i]->ready() || held_[i]) continue;
     const auto& out = outstanding_[i];
-    if (!out.empty()) {
-      const auto front = pending_.find(out.front());
-      if (front != pending_.end() && front->second.exclusive) continue;
-      if (pending.exclusive || out.size() >= kMaxPipeline) continue;
-    }
+    if (!out.empty() && (pending.exclusive || out.size() >= kMaxPipeline)) continue;
     if (best < 0 || out.size() < outstanding_[static_cast<std::size_t>(best)].size()) {
       best = static_cast<int>(i);
     }
   }
   if (best < 0) return false;
   pending.connection = best;
+  held_[static_cast<std::size_t>(best)] = pending.exclusive;
   outstanding_[static_cast<std::size_t>(best)].push_back(pending.id);
   commands_[static_cast<std::size_t>(best)]->send(pending.action);
   return true;
 }
 
+// In order; an ordinary action that finds no room means none behind it will either, so the
+// scan stops there rather than trying the whole queue after every answer.
 void AsteriskServer::dispatch_queued() {
   for (auto it = queued_.begin(); it != queued_.end();) {
     const auto p = pending_.find(*it);
-    if (p == pending_.end()) {
+    if (p == pending_.end() || try_send(p->second)) {
       it = queued_.erase(it);
-    } else if (try_send(p->second)) {
-      it = queued_.erase(it);
+    } else if (!p->second.exclusive) {
+      return;
     } else {
       ++it;
     }
@@ -277,6 +278,7 @@ void AsteriskServer::finish(const std::string& id) {
   if (p.connection >= 0) {
     auto& out = outstanding_[static_cast<std::size_t>(p.connection)];
     out.erase(std::remove(out.begin(), out.end(), id), out.end());
+    if (p.exclusive) held_[static_cast<std::size_t>(p.connection)] = false;
   }
   if (p.done) {
     if (is_originate(p.action) && is_async(p.action) && p.result.success()) {

@@ -83,6 +83,7 @@ class AsteriskServer {
   std::unique_ptr<AmiConnection> events_;
   std::vector<std::unique_ptr<AmiConnection>> commands_;
   std::vector<std::deque<std::string>> outstanding_;  // per command connection, in send order
+  std::vector<bool> held_;  // per command connection: an exclusive action is on it
   std::unordered_map<std::string, Pending> pending_;
   std::deque<std::string> queued_;
   std::unordered_map<std::string, LateRoute> late_routes_;

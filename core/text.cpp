@@ -5,19 +5,15 @@
 
 namespace ampd {
 
-namespace {
-char lower_char(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-}  // namespace
-
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower_char(x) == lower_char(y);
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower_char);
+  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
   return out;
 }
 

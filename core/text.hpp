@@ -7,6 +7,10 @@
 
 namespace ampd {
 
+// ASCII case folding: the protocol's names are ASCII, and std::tolower is a locale-dependent
+// library call per character on the hottest paths.
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);

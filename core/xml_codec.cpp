@@ -25,7 +25,7 @@ std::string xml_name(std::string_view name, bool lower) {
   std::string out;
   if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
   for (char c : name) {
-    const char k = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+    const char k = lower ? ascii_lower(c) : c;
     out.push_back(name_char(k, false) ? k : '_');
   }
   return out;
@@ -67,7 +67,7 @@ void append_attributes_renamed(const Attributes& attributes, bool lower, std::st
 void append_xml_name(std::string_view name, bool lower, std::string& out) {
   if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
   for (char c : name) {
-    const char k = lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+    const char k = lower ? ascii_lower(c) : c;
     out.push_back(name_char(k, false) ? k : '_');
   }
 }
@@ -84,7 +84,7 @@ bool same_xml_name(std::string_view a, std::string_view b) {
     if (long_prefixed || !short_prefixed) return false;
     // The shorter one gets '_' prepended; the longer one starts with a valid first char.
     const auto folded = [](char c) {
-      const char k = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const char k = ascii_lower(c);
       return name_char(k, false) ? k : '_';
     };
     if (folded(longer.front()) != '_') return false;
@@ -100,8 +100,8 @@ bool same_xml_name(std::string_view a, std::string_view b) {
     return false;
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const char x = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
-    const char y = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
+    const char x = ascii_lower(a[i]);
+    const char y = ascii_lower(b[i]);
     if (x == y) continue;
     if ((name_char(x, false) ? x : '_') != (name_char(y, false) ? y : '_')) return false;
   }
