@@ -34,11 +34,11 @@ EventFigures median_run(std::vector<EventFigures> runs) {
 }
 
 // The cost is a difference of two rates, each from its own run, so run-to-run noise on a
-// shared machine shows up in it whole: alternate the two kinds of run and keep the medians.
+// shared machine shows up in it whole: alternate the two kinds of run and keep the medians (five of each in a full run).
 bool measure_pair(const Options& opt, Report& report, bool via_ampd, int readers,
                   EventFigures& alone, EventFigures& with) {
   const std::string what = std::string("slow ") + (via_ampd ? "ampd" : "direct");
-  const int rounds = opt.quick ? 1 : 3;
+  const int rounds = opt.quick ? 1 : 5;
   std::vector<EventFigures> alone_runs, with_runs;
   try {
     for (int i = 0; i < rounds; ++i) {
@@ -96,7 +96,7 @@ void scenario_slow(const Options& opt, Report& report) {
                 "Rates are the medians of %d alternating runs with and without the slow client. "
                 "The slow client adds %.1f MiB to ampd's peak RSS (cap %ld MiB, plus what the "
                 "kernel's socket buffers hold); readers had %llu events dropped.",
-                opt.quick ? 1 : 3, static_cast<double>(extra_kib) / 1024,
+                opt.quick ? 1 : 5, static_cast<double>(extra_kib) / 1024,
                 kOutputCap / (1024 * 1024), static_cast<unsigned long long>(a_with.dropped));
   report.note(note);
 }
