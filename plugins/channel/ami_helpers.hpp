@@ -25,12 +25,13 @@ inline bool is_envelope(std::string_view name) {
 }
 
 // Sends `action` and answers with Asterisk's Message (or `fallback` when it gives none), or
-// with Asterisk's error.
-inline void run_simple(const ampd::sdk::Request& request, ampd::sdk::Reply& reply,
-                       const ampd::sdk::AmiAction& action, const std::string& fallback = {}) {
-  const auto result = request.call(action);
-  if (!result.success()) return reply.error(result.error());
-  reply.message(result.response().get("Message", fallback));
+// with Asterisk's error. Asynchronous: these commands only forward.
+inline void run_simple(const ampd::sdk::AsyncRequest& call, const ampd::sdk::AmiAction& action,
+                       const std::string& fallback = {}) {
+  call.ami(action, [fallback](ampd::sdk::AsyncRequest call, ampd::sdk::AmiResult result) {
+    if (!result.success()) return call.reply().error(result.error());
+    call.reply().message(result.response().get("Message", fallback));
+  });
 }
 
 }  // namespace channel

@@ -6,6 +6,7 @@
 
 using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
+using ampd::sdk::AsyncRequest;
 using ampd::sdk::Field;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
@@ -31,8 +32,9 @@ void add_records(const AmiResult& result, Reply& reply) {
 
 }  // namespace
 
-void absolute_timeout(const Request& request, Reply& reply) {
-  run_simple(request, reply,
+void absolute_timeout(AsyncRequest call) {
+  const auto& request = call.request();
+  run_simple(call,
              AmiAction("AbsoluteTimeout")
                  .add("Channel", request.get("Channel"))
                  .add("Timeout", request.get("Timeout")),
@@ -52,14 +54,15 @@ void channel_info(const Request& request, Reply& reply) {
   add_records(result, reply);
 }
 
-void hangup(const Request& request, Reply& reply) {
-  run_simple(request, reply, AmiAction("Hangup").add("Channel", request.get("Channel")),
+void hangup(AsyncRequest call) {
+  run_simple(call, AmiAction("Hangup").add("Channel", call.request().get("Channel")),
              "Channel Hungup");
 }
 
 // Both channels go to the same place, as in 1.4; since 1.6 Asterisk takes the ExtraChannel's
 // destination from ExtraContext/ExtraExten/ExtraPriority, so those default to the main one.
-void redirect(const Request& request, Reply& reply) {
+void redirect(AsyncRequest call) {
+  const auto& request = call.request();
   AmiAction action("Redirect");
   action.add("Channel", request.get("Channel"));
   action.add("Context", request.get("Context"));
@@ -73,27 +76,31 @@ void redirect(const Request& request, Reply& reply) {
       action.add("ExtraPriority", request.get("ExtraPriority", request.get("Priority")));
     }
   }
-  run_simple(request, reply, action, "Redirect successful");
+  run_simple(call, action, "Redirect successful");
 }
 
 // Without Channel Asterisk reads a global variable.
-void getvar(const Request& request, Reply& reply) {
+void getvar(AsyncRequest call) {
+  const auto& request = call.request();
   AmiAction action("Getvar");
   if (!request.get("Channel").empty()) action.add("Channel", request.get("Channel"));
   action.add("Variable", request.get("Variable"));
-  const auto result = request.call(action);
-  if (!result.success()) return reply.error(result.error());
-  reply.add("Variable", result.response().get("Variable", request.get("Variable")));
-  reply.add("Value", result.response().get("Value"));
+  call.ami(action, [](AsyncRequest call, AmiResult result) {
+    auto& reply = call.reply();
+    if (!result.success()) return reply.error(result.error());
+    reply.add("Variable", result.response().get("Variable", call.request().get("Variable")));
+    reply.add("Value", result.response().get("Value"));
+  });
 }
 
 // Without Channel the variable is global; without Value it is set to the empty string.
-void setvar(const Request& request, Reply& reply) {
+void setvar(AsyncRequest call) {
+  const auto& request = call.request();
   AmiAction action("Setvar");
   if (!request.get("Channel").empty()) action.add("Channel", request.get("Channel"));
   action.add("Variable", request.get("Variable"));
   action.add("Value", request.get("Value"));
-  run_simple(request, reply, action, "Variable Set");
+  run_simple(call, action, "Variable Set");
 }
 
 }  // namespace channel

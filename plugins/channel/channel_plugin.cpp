@@ -8,22 +8,23 @@ using ampd::sdk::Privilege;
 using ampd::sdk::required;
 
 void load_channel_plugin(ampd::sdk::Registrar& r) {
-  r.command("AbsoluteTimeout", Privilege::Administrator, {required("Channel"), required("Timeout")},
-            channel::absolute_timeout, "Hang up Channel after Timeout seconds");
+  r.async_command("AbsoluteTimeout", Privilege::Administrator,
+                  {required("Channel"), required("Timeout")}, channel::absolute_timeout,
+                  "Hang up Channel after Timeout seconds");
   r.command("ChannelInfo", Privilege::Monitor, {}, channel::channel_info,
             "List all active channels");
-  r.command("Hangup", Privilege::Administrator, {required("Channel")}, channel::hangup,
-            "Hang up a channel");
-  r.command("Redirect", Privilege::Administrator,
-            {required("Channel"), required("Context"), required("Exten"), required("Priority"),
-             optional("ExtraChannel"), optional("ExtraContext"), optional("ExtraExten"),
-             optional("ExtraPriority")},
-            channel::redirect, "Send a channel (and ExtraChannel) elsewhere in the dialplan");
-  r.command("Getvar", Privilege::Monitor, {required("Variable"), optional("Channel")},
-            channel::getvar, "Read a channel variable, or a global one without Channel");
-  r.command("Setvar", Privilege::Administrator,
-            {required("Variable"), optional("Value"), optional("Channel")}, channel::setvar,
-            "Set a channel variable, or a global one without Channel (no Value: empty)");
+  r.async_command("Hangup", Privilege::Administrator, {required("Channel")}, channel::hangup,
+                  "Hang up a channel");
+  r.async_command("Redirect", Privilege::Administrator,
+                  {required("Channel"), required("Context"), required("Exten"),
+                   required("Priority"), optional("ExtraChannel"), optional("ExtraContext"),
+                   optional("ExtraExten"), optional("ExtraPriority")},
+                  channel::redirect, "Send a channel (and ExtraChannel) elsewhere in the dialplan");
+  r.async_command("Getvar", Privilege::Monitor, {required("Variable"), optional("Channel")},
+                  channel::getvar, "Read a channel variable, or a global one without Channel");
+  r.async_command("Setvar", Privilege::Administrator,
+                  {required("Variable"), optional("Value"), optional("Channel")}, channel::setvar,
+                  "Set a channel variable, or a global one without Channel (no Value: empty)");
   r.command("Monitor", Privilege::Administrator,
             {required("Channel"), optional("File"), optional("Format"), optional("Combine")},
             channel::monitor, "Start recording a channel (Monitor, or MixMonitor where gone)");

@@ -6,10 +6,11 @@
 
 namespace queue_plugin {
 
-// queue_members.cpp: the same action names in every Asterisk generation.
-void queue_add(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
-void queue_remove(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
-void queue_pause(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
+// queue_members.cpp: the same action names in every Asterisk generation; asynchronous, as
+// they only forward.
+void queue_add(ampd::sdk::AsyncRequest call);
+void queue_remove(ampd::sdk::AsyncRequest call);
+void queue_pause(ampd::sdk::AsyncRequest call);
 
 // queue_info.cpp: QueueStatus, whose list events become the records.
 void queue_info(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);

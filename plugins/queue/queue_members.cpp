@@ -3,6 +3,8 @@
 #include "queue_handlers.hpp"
 
 using ampd::sdk::AmiAction;
+using ampd::sdk::AmiResult;
+using ampd::sdk::AsyncRequest;
 using ampd::sdk::ClientType;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
@@ -27,40 +29,44 @@ void copy_if_given(const Request& request, AmiAction& action, const std::string&
 }
 
 // Asterisk's answer is the whole result: its Message on success, its error otherwise.
-void answer(const Request& request, const AmiAction& action, Reply& reply) {
-  const auto result = request.call(action);
-  if (!result.success()) return reply.error(result.error());
-  reply.message(result.response().get("Message"));
+void answer(const AsyncRequest& call, const AmiAction& action) {
+  call.ami(action, [](AsyncRequest call, AmiResult result) {
+    if (!result.success()) return call.reply().error(result.error());
+    call.reply().message(result.response().get("Message"));
+  });
 }
 
 }  // namespace
 
-void queue_add(const Request& request, Reply& reply) {
-  if (refused_for_agent(request, reply)) return;
+void queue_add(AsyncRequest call) {
+  const auto& request = call.request();
+  if (refused_for_agent(request, call.reply())) return;
   AmiAction action("QueueAdd");
   action.add("Queue", request.get("Queue")).add("Interface", request.get("Interface"));
   for (const char* name : {"Penalty", "Paused", "MemberName", "StateInterface"}) {
     copy_if_given(request, action, name);
   }
-  answer(request, action, reply);
+  answer(call, action);
 }
 
-void queue_remove(const Request& request, Reply& reply) {
-  if (refused_for_agent(request, reply)) return;
+void queue_remove(AsyncRequest call) {
+  const auto& request = call.request();
+  if (refused_for_agent(request, call.reply())) return;
   AmiAction action("QueueRemove");
   action.add("Queue", request.get("Queue")).add("Interface", request.get("Interface"));
-  answer(request, action, reply);
+  answer(call, action);
 }
 
 // Without Paused the member is paused, as the protocol reference says.
-void queue_pause(const Request& request, Reply& reply) {
-  if (refused_for_agent(request, reply)) return;
+void queue_pause(AsyncRequest call) {
+  const auto& request = call.request();
+  if (refused_for_agent(request, call.reply())) return;
   AmiAction action("QueuePause");
   action.add("Queue", request.get("Queue")).add("Interface", request.get("Interface"));
   const std::string paused = request.get("Paused");
   action.add("Paused", paused.empty() ? "true" : paused);
   copy_if_given(request, action, "Reason");
-  answer(request, action, reply);
+  answer(call, action);
 }
 
 }  // namespace queue_plugin
