@@ -179,10 +179,14 @@ void ami_call_async(const ampd_request* r, const ampd_ami_action* a, std::uint32
                                                  "whose reply is not finished")));
   }
   const auto& call = state.call;
-  call.gateway.call_async(
-      call.context, call.server, *reinterpret_cast<const Message*>(a),
-      std::chrono::milliseconds(timeout_ms),
-      [done, user_data](AmiResult result) { done(user_data, new_result(std::move(result))); });
+  try {
+    call.gateway.call_async(
+        call.context, call.server, *reinterpret_cast<const Message*>(a),
+        std::chrono::milliseconds(timeout_ms),
+        [done, user_data](AmiResult result) { done(user_data, new_result(std::move(result))); });
+  } catch (const std::exception& e) {  // nothing may cross the C boundary
+    done(user_data, new_result(link_error(e.what())));
+  }
 }
 
 // Hands the reply over: to start_async_handler if its handler has not returned yet, else to

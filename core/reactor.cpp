@@ -240,15 +240,17 @@ Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
   // A new bufferevent starts with writing enabled: left so, each write would add and then
   // drop write interest (two epoll_ctl calls).
   bufferevent_disable(bev_, EV_WRITE);
-  if (const int fd = bufferevent_getfd(bev_); fd >= 0) start_reading(fd);
-}
-
-void Connection::start_reading(int fd) {
-  if (reader_ != nullptr) return;
-  reader_ = event_new(reactor_->base_, fd, EV_READ | EV_PERSIST, &Connection::on_readable, this);
-  if (reader_ == nullptr || event_add(reader_, nullptr) != 0) {
+  if (const int fd = bufferevent_getfd(bev_); fd >= 0 && !start_reading(fd)) {
     throw std::runtime_error("libevent: cannot watch a socket for reading");
   }
+}
+
+bool Connection::start_reading(int fd) {
+  if (reader_ != nullptr) return true;
+  reader_ = event_new(reactor_->base_, fd, EV_READ | EV_PERSIST, &Connection::on_readable, this);
+  if (reader_ != nullptr && event_add(reader_, nullptr) == 0) return true;
+  stop_reading();
+  return false;
 }
 
 void Connection::stop_reading() {
@@ -450,7 +452,9 @@ void Connection::on_event(bufferevent*, short what, void* self) {
       conn->writing_ = false;
       bufferevent_disable(conn->bev_, EV_WRITE);
     }
-    if (!conn->tls_) conn->start_reading(bufferevent_getfd(conn->bev_));
+    if (!conn->tls_ && !conn->start_reading(bufferevent_getfd(conn->bev_))) {
+      return conn->shut("cannot watch the socket for reading");
+    }
     if (conn->handler_ != nullptr) conn->handler_->on_connected();
     return;
   }

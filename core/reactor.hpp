@@ -160,7 +160,7 @@ class Connection {
   // Plain sockets are read by our own event, straight into the reactor's buffer: the
   // bufferevent's reading costs an ioctl(FIONREAD) per read, an evbuffer copy and an extra loop
   // pass (deferred callback). TLS connections read through the bufferevent (on_read).
-  void start_reading(int fd);
+  bool start_reading(int fd);  // false if libevent refused
   void stop_reading();
   static void on_readable(int fd, short, void* self);
   static void on_read(bufferevent*, void* self);
