@@ -10,6 +10,6 @@ void agent_callback_login(const ampd::sdk::Request& request, ampd::sdk::Reply& r
 void agent_logoff(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
 
 // agent_info.cpp: the Agents list.
-void agent_info(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
+void agent_info(ampd::sdk::AsyncRequest call);
 
 }  // namespace agent_plugin

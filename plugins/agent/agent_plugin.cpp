@@ -14,6 +14,6 @@ void load_agent_plugin(ampd::sdk::Registrar& r) {
             "Log an agent in, called back at Exten@Context (Asterisk 1.4 only)");
   r.command("AgentLogoff", Privilege::Agent, {required("Agent"), optional("SoftHangUp")},
             agent_plugin::agent_logoff, "Log an agent off");
-  r.command("AgentInfo", Privilege::Monitor, {optional("Agent")}, agent_plugin::agent_info,
-            "List agents, their status and login time");
+  r.async_command("AgentInfo", Privilege::Monitor, {optional("Agent")}, agent_plugin::agent_info,
+                  "List agents, their status and login time");
 }

@@ -43,15 +43,19 @@ void absolute_timeout(AsyncRequest call) {
 
 // CoreShowChannels (1.6+, records CoreShowChannel); Asterisk 1.4 has only Status (records
 // Status). An Asterisk of unknown version that lacks CoreShowChannels gets Status too.
-void channel_info(const Request& request, Reply& reply) {
-  if (!is_asterisk_14(request)) {
-    const auto result = request.call(AmiAction("CoreShowChannels"));
-    if (result.success()) return add_records(result, reply);
-    if (!is_unknown_action(result)) return reply.error(result.error());
-  }
-  const auto result = request.call(AmiAction("Status"));
-  if (!result.success()) return reply.error(result.error());
-  add_records(result, reply);
+void channel_info(AsyncRequest call) {
+  const auto status = [](const AsyncRequest& call) {
+    call.ami(AmiAction("Status"), [](AsyncRequest call, AmiResult result) {
+      if (!result.success()) return call.reply().error(result.error());
+      add_records(result, call.reply());
+    });
+  };
+  if (is_asterisk_14(call.request())) return status(call);
+  call.ami(AmiAction("CoreShowChannels"), [status](AsyncRequest call, AmiResult result) {
+    if (result.success()) return add_records(result, call.reply());
+    if (!is_unknown_action(result)) return call.reply().error(result.error());
+    status(call);
+  });
 }
 
 void hangup(AsyncRequest call) {

@@ -1,5 +1,5 @@
-// Handlers for the channel commands that map one to one onto an AMI action (asynchronous: they
-// only forward), plus ChannelInfo.
+// Handlers for the channel commands that map onto AMI actions (asynchronous: they only
+// forward).
 #pragma once
 
 #include <ampd/sdk.hpp>
@@ -7,7 +7,7 @@
 namespace channel {
 
 void absolute_timeout(ampd::sdk::AsyncRequest call);
-void channel_info(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
+void channel_info(ampd::sdk::AsyncRequest call);
 void hangup(ampd::sdk::AsyncRequest call);
 void redirect(ampd::sdk::AsyncRequest call);
 void getvar(ampd::sdk::AsyncRequest call);

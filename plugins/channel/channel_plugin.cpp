@@ -11,8 +11,8 @@ void load_channel_plugin(ampd::sdk::Registrar& r) {
   r.async_command("AbsoluteTimeout", Privilege::Administrator,
                   {required("Channel"), required("Timeout")}, channel::absolute_timeout,
                   "Hang up Channel after Timeout seconds");
-  r.command("ChannelInfo", Privilege::Monitor, {}, channel::channel_info,
-            "List all active channels");
+  r.async_command("ChannelInfo", Privilege::Monitor, {}, channel::channel_info,
+                  "List all active channels");
   r.async_command("Hangup", Privilege::Administrator, {required("Channel")}, channel::hangup,
                   "Hang up a channel");
   r.async_command("Redirect", Privilege::Administrator,

@@ -13,7 +13,7 @@ void queue_remove(ampd::sdk::AsyncRequest call);
 void queue_pause(ampd::sdk::AsyncRequest call);
 
 // queue_info.cpp: QueueStatus, whose list events become the records.
-void queue_info(const ampd::sdk::Request& request, ampd::sdk::Reply& reply);
+void queue_info(ampd::sdk::AsyncRequest call);
 
 // own_interface.cpp: whether an agent client with `agent_id` may act on `interface`.
 bool is_own_interface(const std::string& interface, const std::string& agent_id);

@@ -17,7 +17,7 @@ void load_queue_plugin(ampd::sdk::Registrar& r) {
       "QueuePause", Privilege::Agent,
       {required("Queue"), required("Interface"), optional("Paused"), optional("Reason")},
       queue_plugin::queue_pause, "Pause (the default) or unpause a member or agent in a queue");
-  r.command("QueueInfo", Privilege::Monitor, {optional("Queue"), optional("Member")},
-            queue_plugin::queue_info,
-            "List queues with their parameters, members and waiting callers");
+  r.async_command("QueueInfo", Privilege::Monitor, {optional("Queue"), optional("Member")},
+                  queue_plugin::queue_info,
+                  "List queues with their parameters, members and waiting callers");
 }
