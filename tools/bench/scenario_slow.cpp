@@ -34,7 +34,8 @@ EventFigures median_run(std::vector<EventFigures> runs) {
 }
 
 // The cost is a difference of two rates, each from its own run, so run-to-run noise on a
-// shared machine shows up in it whole: alternate the two kinds of run and keep the medians (five of each in a full run).
+// shared machine shows up in it whole: alternate the two kinds of run and keep the medians (five of
+// each in a full run).
 bool measure_pair(const Options& opt, Report& report, bool via_ampd, int readers,
                   EventFigures& alone, EventFigures& with) {
   const std::string what = std::string("slow ") + (via_ampd ? "ampd" : "direct");

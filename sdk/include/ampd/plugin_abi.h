@@ -165,8 +165,8 @@ typedef struct ampd_host {
    * (copied; the caller still frees it) and returns at once; `done` runs exactly once, later,
    * on the I/O thread, also for a timeout or a link failure. Only from an async handler or a
    * done callback, and only before reply_finish; called otherwise (from a worker's handler, or
-   * after reply_finish) it runs `done` at once with an error result instead. reply_finish sends the reply; the request and
-   * reply handles are invalid after it. */
+   * after reply_finish) it runs `done` at once with an error result instead. reply_finish sends the
+   * reply; the request and reply handles are invalid after it. */
   void (*ami_call_async)(const ampd_request* r, const ampd_ami_action* a, uint32_t timeout_ms,
                          ampd_ami_done_fn done, void* user_data);
   void (*reply_finish)(ampd_reply* reply);
