@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "io_shard.hpp"
 #include "message_render.hpp"
 #include "profile_commands.hpp"
 #include "responses.hpp"
@@ -43,27 +44,31 @@ bool is_login(std::string_view action) {
 
 }  // namespace
 
-ClientSession::ClientSession(Server& server, std::uint64_t id,
+ClientSession::ClientSession(Server& server, IoShard& shard, std::uint64_t id,
                              std::unique_ptr<ClientTransport> transport)
     : server_(server),
+      shard_(shard),
       id_(id),
       transport_(std::move(transport)),
-      deadline_(server.reactor(), [this] { on_deadline(); }),
-      decoder_(server.config().limits),
-      format_(server.config().format) {
+      deadline_(shard.reactor(), [this] { on_deadline(); }),
+      decoder_(shard.config().limits),
+      format_(shard.config().format) {
   transport_->set_sink(this);
 }
 
-ClientSession::~ClientSession() { transport_->set_sink(nullptr); }
+ClientSession::~ClientSession() {
+  if (logged_in_) shard_.logged_in.fetch_sub(1, std::memory_order_relaxed);
+  transport_->set_sink(nullptr);
+}
 
 void ClientSession::start() {
   // The banner opens an AMI byte stream; a WebSocket's first message is the client's.
-  if (!transport_->message_framed()) transport_->send(server_.config().banner + "\r\n");
+  if (!transport_->message_framed()) transport_->send(shard_.config().banner + "\r\n");
   arm_deadline();
 }
 
 void ClientSession::arm_deadline() {
-  const auto& c = server_.config();
+  const auto& c = shard_.config();
   const auto ms = logged_in_ ? c.idle_timeout_ms : c.login_timeout_ms;
   if (ms > 0) deadline_.start(ms);
 }
@@ -72,11 +77,11 @@ void ClientSession::on_deadline() {
   if (closing_) return;
   if (logged_in_) {
     close_with_error("Idle timeout: nothing received for " +
-                         std::to_string(server_.config().idle_timeout_ms / 1000) + " s",
+                         std::to_string(shard_.config().idle_timeout_ms / 1000) + " s",
                      "idle timeout");
   } else {
     close_with_error("Login timeout: log in within " +
-                         std::to_string(server_.config().login_timeout_ms / 1000) +
+                         std::to_string(shard_.config().login_timeout_ms / 1000) +
                          " s of connecting",
                      "login timeout");
   }
@@ -108,7 +113,7 @@ void ClientSession::write(std::string_view bytes) {
 
 void ClientSession::complete(const Reply& reply, const Message& request) {
   if (in_flight_ > 0) --in_flight_;
-  server_.count_action();
+  count_one(shard_.actions_run);
   auto& out = render_scratch();
   render_reply(reply, request, format_, out);
   write(out);
@@ -130,9 +135,9 @@ bool ClientSession::sees(const Message& event) const {
 
 void ClientSession::deliver_event(RenderedEvent& event) {
   if (!wants_events() || transport_->closed() || !sees(event.event())) return;
-  const auto cap = server_.config().client_output_cap;
+  const auto cap = shard_.config().client_output_cap;
   if (transport_->pending_output() >= cap) {
-    if (server_.config().disconnect_slow_clients) {
+    if (shard_.config().disconnect_slow_clients) {
       Poco::Logger::get("ampd.client")
           .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
                    transport_->peer(), identity_.user, transport_->pending_output());
@@ -147,7 +152,7 @@ void ClientSession::deliver_event(RenderedEvent& event) {
           .warning("client %s (%s) is not reading: dropping its events until it catches up",
                    transport_->peer(), identity_.user);
     }
-    server_.count_dropped_event();
+    count_one(shard_.dropped_events);
     return;
   }
   if (dropped_events_ > 0) {
@@ -158,12 +163,12 @@ void ClientSession::deliver_event(RenderedEvent& event) {
     dropped_events_ = 0;
   }
   transport_->send_shared(event.bytes(format_, nul_terminated_));
-  server_.count_delivered_event();
+  count_one(shard_.delivered_events);
 }
 
 void ClientSession::on_input(std::string_view bytes, bool whole_message) {
   if (closing_) return;
-  if (logged_in_ && server_.config().idle_timeout_ms > 0) arm_deadline();
+  if (logged_in_ && shard_.config().idle_timeout_ms > 0) arm_deadline();
   if (!whole_message) {
     decoder_.append(bytes);
     return process_input();
@@ -243,30 +248,19 @@ void ClientSession::handle(const Message& request) {
     if (iequals(action, "AgentActivity") && request.get("Agent").empty()) {
       return send(make_error(action, request, "AgentActivity requires the argument Agent"));
     }
-    server_.count_action();
-    auto& out = render_scratch();
-    render_reply(server_.statistics_command(request), request, format_, out);
-    return write(out);
+    ++in_flight_;
+    return server_.run_statistics(shard_, id_, request);
   }
-  if (server_.dispatcher().knows(action)) {
+  if (shard_.knows(action)) {
     if (server_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
-    if (in_flight_ >= server_.config().max_in_flight) {
+    if (in_flight_ >= shard_.config().max_in_flight) {
       return send(make_error(action, request,
                              "Too many commands in flight (limit " +
-                                 std::to_string(server_.config().max_in_flight) +
+                                 std::to_string(shard_.config().max_in_flight) +
                                  "): wait for answers before sending more"));
     }
     ++in_flight_;
-    // The answer echoes only the request's ActionID: keep that rather than the whole request.
-    Message echo;
-    if (const auto* action_id = request.find("ActionID")) echo.add("ActionID", *action_id);
-    server_.dispatcher().dispatch(identity_, id_, request,
-                                  [&server = server_, id = id_, echo](Reply reply) {
-                                    if (auto* session = server.session(id)) {
-                                      session->complete(reply, echo);
-                                    }
-                                  });
-    return;
+    return server_.run_command(shard_, identity_, id_, request);
   }
   send(make_error("Unknown", request, "Unknown command '" + action + "'"));
 }
@@ -276,7 +270,7 @@ void ClientSession::handle_login(const Message& request) {
     return send(make_error("Login", request, "Already logged in as " + identity_.user));
   }
   // The answer uses the format the client asks for, even when the login fails.
-  format_ = login_reply_format(request, *server_.users(), server_.config().format);
+  format_ = login_reply_format(request, *shard_.users(), shard_.config().format);
   if (const auto wait = server_.login_blocked_for(peer()); wait > 0) {
     return send(make_error(
         "Login", request,
@@ -294,6 +288,7 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
   challenge_.clear();  // one login attempt per challenge
   if (result.ok) {
     logged_in_ = true;
+    shard_.logged_in.fetch_add(1, std::memory_order_relaxed);
     deadline_.cancel();
     arm_deadline();
     identity_ = result.identity;

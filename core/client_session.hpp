@@ -1,5 +1,5 @@
 // One connected client: frames its input, logs it in, runs its commands and writes answers and
-// events in the format it chose. Lives on the reactor thread.
+// events in the format it chose. Lives on its shard's reactor thread.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +15,12 @@
 namespace ampd {
 
 class Server;
+class IoShard;
 
 class ClientSession : public TransportSink {
  public:
-  ClientSession(Server& server, std::uint64_t id, std::unique_ptr<ClientTransport> transport);
+  ClientSession(Server& server, IoShard& shard, std::uint64_t id,
+                std::unique_ptr<ClientTransport> transport);
   ~ClientSession() override;
 
   void start();
@@ -29,7 +31,7 @@ class ClientSession : public TransportSink {
   void deliver_event(RenderedEvent& event);
   // The answer to a command, when its handler has finished.
   void complete(const Reply& reply, const Message& request);
-  // Called on the reactor thread when the worker has checked the secret.
+  // Called on the shard's thread when the worker has checked the secret.
   void on_login_checked(const Message& request, const LoginResult& result);
 
   // Closes with a last error message; logged and counted by `category`.
@@ -63,7 +65,8 @@ class ClientSession : public TransportSink {
   void write(std::string_view bytes);
   bool sees(const Message& event) const;
 
-  Server& server_;
+  Server& server_;  // what only the main reactor may touch is reached through posted tasks
+  IoShard& shard_;
   std::uint64_t id_;
   std::unique_ptr<ClientTransport> transport_;
   Timer deadline_;  // login timeout before login, idle timeout after

@@ -130,6 +130,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"statistics_file", path(c.statistics_file, base)},
       {"statistics_interval", number(c.statistics_interval_ms, 1000, 3600000)},
       {"worker_threads", number(c.worker_threads, 1, 256)},
+      {"io_threads", number(c.io_threads, 1, 64)},
       {"worker_queue", number(c.worker_queue, 1, 1000000)},
   };
 }

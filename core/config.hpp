@@ -59,6 +59,9 @@ struct Config {
   unsigned shutdown_timeout_ms = 5000;      // SIGTERM: how long commands in flight may finish
   unsigned worker_threads = 16;
   unsigned worker_queue = 1024;
+  // Reactor threads for clients: 1 keeps everything on the main reactor; more spread the
+  // clients over that many threads while the main one keeps Asterisk, commands and statistics.
+  unsigned io_threads = 1;
   LoggingConfig logging;
   std::vector<AsteriskConfig> asterisk;  // the first is the default server
   // [permissions]: command name -> the client type it needs, overriding the plugin's default.

@@ -8,11 +8,14 @@ namespace ampd {
 const SharedBytes& RenderedEvent::bytes(WireFormat format, bool nul_terminated) {
   const auto index = static_cast<std::size_t>(format) * 2 + (nul_terminated ? 1 : 0);
   auto& slot = variants_.at(index);
+  if (ready_[index].load(std::memory_order_acquire)) return slot;
+  std::lock_guard lock(render_mutex_);
   if (!slot) {
     std::string text;
     render_message(event_, format, text);
     if (nul_terminated) text.push_back('\0');
     slot = SharedBytes(std::move(text));
+    ready_[index].store(true, std::memory_order_release);
   }
   return slot;
 }

@@ -7,6 +7,7 @@ constexpr std::size_t kMaxAddresses = 100000;  // bounds memory under a spray of
 }
 
 void LoginThrottle::configure(unsigned attempts, std::chrono::milliseconds window) {
+  std::lock_guard lock(mutex_);
   attempts_ = attempts;
   window_ = window;
 }
@@ -21,6 +22,7 @@ void LoginThrottle::forget_old(std::deque<Clock::time_point>& times, Clock::time
 }
 
 long LoginThrottle::blocked_for(const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
   if (attempts_ == 0) return 0;
   const auto it = failures_.find(address);
   if (it == failures_.end()) return 0;
@@ -35,6 +37,7 @@ long LoginThrottle::blocked_for(const std::string& address, Clock::time_point no
 }
 
 void LoginThrottle::failed(const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
   if (attempts_ == 0) return;
   if (failures_.size() >= kMaxAddresses && !failures_.contains(address)) failures_.clear();
   auto& times = failures_[address];

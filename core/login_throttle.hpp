@@ -1,9 +1,11 @@
 // Failed logins per peer address: after `attempts` failures within `window`, further logins
 // from that address are refused without checking the secret until the window has passed.
+// Thread-safe: sessions on every I/O thread consult it.
 #pragma once
 
 #include <chrono>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +30,7 @@ class LoginThrottle {
  private:
   void forget_old(std::deque<Clock::time_point>& times, Clock::time_point now) const;
 
+  std::mutex mutex_;
   unsigned attempts_;
   std::chrono::milliseconds window_;
   std::unordered_map<std::string, std::deque<Clock::time_point>> failures_;

@@ -126,7 +126,8 @@ Reactor::~Reactor() {
   event_base_free(base_);
 }
 
-void Reactor::run() { event_base_loop(base_, 0); }
+// Until stop(), even with nothing to watch (an I/O thread before its first client).
+void Reactor::run() { event_base_loop(base_, EVLOOP_NO_EXIT_ON_EMPTY); }
 
 void Reactor::stop() { event_base_loopbreak(base_); }
 

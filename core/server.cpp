@@ -1,8 +1,11 @@
 #include "server.hpp"
 
 #include <Poco/Logger.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <utility>
 
 #include "stream_transport.hpp"
 #include "text.hpp"
@@ -24,11 +27,19 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
   dispatcher_ = std::make_unique<CommandDispatcher>(
       registry_, workers_, *asterisk_,
       [this](std::function<void()> task) { reactor_.post(std::move(task)); });
+  if (config_.io_threads == 1) {
+    shards_.push_back(std::make_unique<IoShard>(reactor_));
+  } else {
+    for (unsigned i = 0; i < config_.io_threads; ++i)
+      shards_.push_back(std::make_unique<IoShard>());
+  }
+  publish_settings();
 }
 
 Server::~Server() {
-  workers_.stop();  // workers post back to the reactor and call Asterisk; stop them first
-  sessions_.clear();
+  workers_.stop();  // workers post back to the reactors and call Asterisk; stop them first
+  for (auto& shard : shards_) shard->stop();
+  for (auto& shard : shards_) shard->clear();  // sessions post to the main reactor
   asterisk_.reset();  // fails the actions still waiting, which may run plugin callbacks
   dispatcher_.reset();
   plugins_.reset();
@@ -82,6 +93,18 @@ std::shared_ptr<const WebSocketOptions> Server::make_websocket_options(const Con
   return options;
 }
 
+void Server::publish_settings() {
+  auto settings = std::make_shared<SessionSettings>();
+  settings->config = config_;
+  settings->users = users_;
+  for (const auto* command : registry_.commands())
+    settings->commands.insert(to_lower(command->name));
+  std::shared_ptr<const SessionSettings> published = std::move(settings);
+  for (auto& shard : shards_) {
+    shard->run([shard = shard.get(), published] { shard->set_settings(published); });
+  }
+}
+
 void Server::run(std::function<void()> on_running) {
   if (asterisk_->empty()) {
     Poco::Logger::get("ampd").warning(
@@ -96,37 +119,87 @@ void Server::run(std::function<void()> on_running) {
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, sig);
   pthread_sigmask(SIG_UNBLOCK, &held, nullptr);  // held since main(); see there
   // Runs inside the loop: whoever waits for it knows signals are handled from then on.
+  for (auto& shard : shards_) shard->start();
   if (on_running) reactor_.post(std::move(on_running));
   reactor_.run();
+  for (auto& shard : shards_) shard->stop();
 }
 
 void Server::accept(int fd, std::string peer, Transport transport) {
   const auto id = next_session_id_++;
-  const bool tls = transport == Transport::TlsStream || transport == Transport::TlsWebSocket;
-  auto connection = tls ? std::make_unique<Connection>(reactor_, fd, std::move(peer), *tls_)
-                        : std::make_unique<Connection>(reactor_, fd, std::move(peer));
-  const bool full = sessions_.size() >= config_.max_clients;
+  const bool full = clients_.fetch_add(1) >= config_.max_clients;
+  auto& shard = shard_of(id);
+  if (shard.is_main()) {
+    return open_session(shard, id, fd, peer, transport, full, tls_, websocket_options_);
+  }
+  // The socket is the task's until the shard takes it: closed if the task is dropped unrun.
+  auto socket = std::shared_ptr<int>(new int(fd), [](int* owned) {
+    if (*owned >= 0) ::close(*owned);
+    delete owned;
+  });
+  shard.run([this, &shard, id, socket, peer = std::move(peer), transport, full, tls = tls_,
+             websocket = websocket_options_] {
+    open_session(shard, id, std::exchange(*socket, -1), peer, transport, full, tls, websocket);
+  });
+}
+
+// On the shard's thread: its connections must be made on its own event_base.
+void Server::open_session(IoShard& shard, std::uint64_t id, int fd, const std::string& peer,
+                          Transport transport, bool full,
+                          const std::shared_ptr<const TlsContext>& tls,
+                          const std::shared_ptr<const WebSocketOptions>& websocket) {
+  const bool secure = transport == Transport::TlsStream || transport == Transport::TlsWebSocket;
+  auto connection = secure ? std::make_unique<Connection>(shard.reactor(), fd, peer, *tls)
+                           : std::make_unique<Connection>(shard.reactor(), fd, peer);
   Poco::Logger::get("ampd.client").debug("client %s connected", connection->peer());
   std::unique_ptr<ClientTransport> framing;
   if (transport == Transport::WebSocket || transport == Transport::TlsWebSocket) {
-    framing = std::make_unique<WebSocketTransport>(std::move(connection), websocket_options_);
+    framing = std::make_unique<WebSocketTransport>(std::move(connection), websocket);
   } else {
     framing = std::make_unique<StreamTransport>(std::move(connection));
   }
-  auto session = std::make_unique<ClientSession>(*this, id, std::move(framing));
+  auto session = std::make_unique<ClientSession>(*this, shard, id, std::move(framing));
   session->start();
   if (full) {
-    session->close_with_error(
-        "Too many clients (limit " + std::to_string(config_.max_clients) + "), try again later",
-        "too many clients");
+    session->close_with_error("Too many clients (limit " +
+                                  std::to_string(shard.config().max_clients) + "), try again later",
+                              "too many clients");
   }
-  sessions_.emplace(id, std::move(session));
+  shard.add(id, std::move(session));
 }
 
 void Server::session_closed(std::uint64_t id, const std::string& reason) {
   Poco::Logger::get("ampd.client").debug("client %Lu closed: %s", id, reason);
   // The session is inside its own callback: destroy it once the callback has returned.
-  reactor_.post([this, id] { sessions_.erase(id); });
+  auto& shard = shard_of(id);
+  shard.reactor().post([this, &shard, id] {
+    if (shard.erase(id)) clients_.fetch_sub(1);
+  });
+}
+
+void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
+                         const Message& request) {
+  auto dispatch = [this, id](const Identity& identity, const Message& command) {
+    // The answer echoes only the request's ActionID: keep that rather than the whole request.
+    Message echo;
+    if (const auto* action_id = command.find("ActionID")) echo.add("ActionID", *action_id);
+    dispatcher_->dispatch(identity, id, command, [this, id, echo](Reply reply) {
+      with_session(id,
+                   [reply = std::move(reply), echo](ClientSession& s) { s.complete(reply, echo); });
+    });
+  };
+  if (shard.is_main()) return dispatch(who, request);
+  reactor_.post([dispatch, who, request] { dispatch(who, request); });
+}
+
+void Server::run_statistics(IoShard& shard, std::uint64_t id, const Message& request) {
+  auto answer = [this, id](const Message& command) {
+    with_session(id, [reply = statistics_command(command), command](ClientSession& s) {
+      s.complete(reply, command);
+    });
+  };
+  if (shard.is_main()) return answer(request);
+  reactor_.post([answer, request] { answer(request); });
 }
 
 void Server::load_plugins() {
@@ -150,9 +223,10 @@ void Server::reload() {
   if (fresh.listen != config_.listen || fresh.listen_tls != config_.listen_tls ||
       fresh.listen_ws != config_.listen_ws || fresh.listen_wss != config_.listen_wss ||
       fresh.asterisk.size() != config_.asterisk.size() ||
-      fresh.worker_threads != config_.worker_threads) {
+      fresh.worker_threads != config_.worker_threads || fresh.io_threads != config_.io_threads) {
     log.warning(
-        "listen addresses, [asterisk.*] sections and worker_threads change on restart only");
+        "listen addresses, [asterisk.*] sections, worker_threads and io_threads change on restart "
+        "only");
   }
   // A renewed certificate is taken for new TLS clients; connected ones keep their session.
   if (tls_) {
@@ -172,12 +246,14 @@ void Server::reload() {
   if (websocket_options_) websocket_options_ = make_websocket_options(fresh);
   fresh.asterisk = config_.asterisk;
   fresh.worker_threads = config_.worker_threads;
+  fresh.io_threads = config_.io_threads;
   config_ = std::move(fresh);
   users_ = std::move(users);
   profiles_.set_users_file(config_.users_file);
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));
   log.information("reloaded: %z users", users_->users().size());
+  publish_settings();
   swap_plugins_when_idle();
 }
 
@@ -195,24 +271,22 @@ void Server::swap_plugins_when_idle() {
   plugins_.reset();  // unloads every plugin and empties the registry
   load_plugins();
   apply_permissions();
+  publish_settings();
   Poco::Logger::get("ampd.plugins")
       .information("plugins reloaded: %z commands", registry_.commands().size());
 }
 
 void Server::begin_shutdown() {
-  if (stopping_) {
+  if (stopping_.exchange(true)) {
     reactor_.stop();  // a second signal: stop now
     return;
   }
-  stopping_ = true;
   Poco::Logger::get("ampd").information("termination requested: finishing commands in flight");
   for (auto& l : listeners_) l->pause();
   shutdown_deadline_ =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_timeout_ms);
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] {
-    unsigned busy = dispatcher_->in_flight();
-    for (const auto& [id, s] : sessions_) busy += s->in_flight();  // also profile commands
-    const bool idle = busy == 0;
+    const bool idle = dispatcher_->in_flight() == 0 && profile_commands_ == 0;
     if (idle || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
   });
   shutdown_timer_->start(20, true);
@@ -221,10 +295,13 @@ void Server::begin_shutdown() {
 void Server::finish_shutdown() {
   shutdown_timer_->cancel();
   save_statistics(true);
-  for (auto& [id, s] : sessions_) s->say_goodbye();
+  for (auto& shard : shards_) {
+    shard->run(
+        [shard = shard.get()] { shard->for_each([](ClientSession& s) { s.say_goodbye(); }); });
+  }
   // Give the goodbyes a moment to leave, then stop.
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });
-  shutdown_timer_->start(sessions_.empty() ? 0 : 200);
+  shutdown_timer_->start(clients_ == 0 ? 0 : 200);
 }
 
 void Server::apply_permissions() {
@@ -241,31 +318,37 @@ void Server::apply_permissions() {
 void Server::run_profile_command(ClientSession& session, const Message& request) {
   const auto id = session.id();
   const auto by = session.identity().user;
+  ++profile_commands_;
   const bool posted = workers_.try_post([this, id, request, by] {
     auto outcome = profiles_.run(request.get("Action"), request, by);
     reactor_.post([this, id, request, outcome = std::move(outcome)] {
-      if (outcome.users) users_ = outcome.users;
-      if (auto* s = this->session(id)) s->complete(outcome.reply, request);
+      --profile_commands_;
+      if (outcome.users) {
+        users_ = outcome.users;
+        publish_settings();
+      }
+      with_session(
+          id, [reply = outcome.reply, request](ClientSession& s) { s.complete(reply, request); });
       if (outcome.deleted_user.empty()) return;
-      for (auto& [other_id, other] : sessions_) {
-        if (other->logged_in() && iequals(other->identity().user, outcome.deleted_user)) {
-          other->close_with_error("Your profile was deleted", "profile deleted");
-        }
+      for (auto& shard : shards_) {
+        shard->run([shard = shard.get(), user = outcome.deleted_user] {
+          shard->for_each([&user](ClientSession& s) {
+            if (s.logged_in() && iequals(s.identity().user, user)) {
+              s.close_with_error("Your profile was deleted", "profile deleted");
+            }
+          });
+        });
       }
     });
   });
   if (!posted) {
+    --profile_commands_;
     Reply busy;
     busy.action = request.get("Action");
     busy.success = false;
     busy.message = "Server busy: too many commands waiting, try again later";
     session.complete(busy, request);
   }
-}
-
-ClientSession* Server::session(std::uint64_t id) {
-  const auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : it->second.get();
 }
 
 void Server::on_asterisk_event(const std::string& server, const Message& event) {
@@ -278,8 +361,19 @@ void Server::on_asterisk_event(const std::string& server, const Message& event) 
     out = &tagged;
   }
   statistics_.on_event(server, event, std::chrono::system_clock::now());
-  RenderedEvent rendered(*out);
-  for (auto& [id, session] : sessions_) session->deliver_event(rendered);
+  if (shards_.size() == 1 && shards_[0]->is_main()) {
+    RenderedEvent rendered(*out);
+    shards_[0]->for_each([&rendered](ClientSession& s) { s.deliver_event(rendered); });
+    return;
+  }
+  // Every shard delivers the one copy; each variant is still rendered once, by whichever
+  // shard needs it first.
+  auto shared = std::make_shared<SharedEvent>(*out);
+  for (auto& shard : shards_) {
+    shard->run([shard = shard.get(), shared] {
+      shard->for_each([&shared](ClientSession& s) { s.deliver_event(shared->rendered); });
+    });
+  }
 }
 
 void Server::on_link_state(const std::string& server, bool up) {
@@ -301,9 +395,16 @@ void Server::save_statistics(bool now) {
 
 Reply Server::statistics_command(const Message& request) {
   const auto now = std::chrono::system_clock::now();
-  std::uint64_t logged_in = 0;
-  for (const auto& [id, s] : sessions_) logged_in += s->logged_in() ? 1 : 0;
-  statistics_.set_counters({logged_in, actions_run_, delivered_events_});
+  std::int64_t logged_in = 0;
+  std::uint64_t actions = 1;  // this one, answered after the counters are read
+  std::uint64_t delivered = 0;
+  for (const auto& shard : shards_) {
+    logged_in += shard->logged_in.load(std::memory_order_relaxed);
+    actions += shard->actions_run.load(std::memory_order_relaxed);
+    delivered += shard->delivered_events.load(std::memory_order_relaxed);
+  }
+  statistics_.set_counters(
+      {static_cast<std::uint64_t>(std::max<std::int64_t>(logged_in, 0)), actions, delivered});
   if (iequals(request.get("Action"), "AgentActivity")) {
     return statistics_.agent_activity(request.get("Agent"), now);
   }
@@ -312,19 +413,21 @@ Reply Server::statistics_command(const Message& request) {
 }
 
 void Server::on_session_event(std::uint64_t session_id, const Message& event) {
-  if (auto* s = session(session_id)) s->send(event);
+  with_session(session_id, [event](ClientSession& s) { s.send(event); });
 }
 
 bool Server::check_login_async(ClientSession& session, const Message& request) {
-  const LoginPolicy policy{config_.format,
-                           config_.trust && config_.trusted_networks.contains_peer(session.peer()),
+  const auto& shard = shard_of(session.id());
+  const auto& config = shard.config();
+  const LoginPolicy policy{config.format,
+                           config.trust && config.trusted_networks.contains_peer(session.peer()),
                            &login_cache_, session.challenge()};
   const auto id = session.id();
-  return workers_.try_post([this, id, request, policy, users = users_] {
+  return workers_.try_post([this, id, request, policy, users = shard.users()] {
     const auto result = check_login(request, *users, policy);
-    reactor_.post([this, id, request, result] {
-      const auto it = sessions_.find(id);
-      if (it != sessions_.end()) it->second->on_login_checked(request, result);
+    auto& shard = shard_of(id);
+    shard.reactor().post([&shard, id, request, result] {
+      if (auto* s = shard.find(id)) s->on_login_checked(request, result);
     });
   });
 }

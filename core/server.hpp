@@ -1,5 +1,6 @@
-// The proxy server: listeners, client sessions, users, and the worker pool, driven by one
-// reactor.
+// The proxy server: listeners, client sessions, users, and the worker pool. The main reactor
+// holds the Asterisk link, commands and statistics; client sessions live on I/O shards (the main
+// reactor itself, or io_threads reactor threads of their own).
 #pragma once
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "command_dispatcher.hpp"
 #include "command_registry.hpp"
 #include "config.hpp"
+#include "io_shard.hpp"
 #include "login_cache.hpp"
 #include "login_throttle.hpp"
 #include "plugin_loader.hpp"
@@ -39,7 +42,7 @@ class Server : public AsteriskEventSink {
   // Runs the reactor until a stop is requested (SIGINT/SIGTERM or stop()).
   void run(std::function<void()> on_running = {});
   void stop() { reactor_.stop(); }
-  bool stopping() const { return stopping_; }
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   // SIGHUP: called on the reactor thread; returns the new config and users, or nothing to keep
   // the current ones (the callback logs why).
   using Reloader = std::function<bool(Config&, std::shared_ptr<const UserStore>&)>;
@@ -50,11 +53,17 @@ class Server : public AsteriskEventSink {
   Reactor& reactor() { return reactor_; }
   const std::vector<int>& bound_ports() const { return ports_; }
 
-  // Checks a login on a worker; the session hears back on the reactor thread if still connected.
+  // Called from a session on its shard's thread.
+  // Checks a login on a worker; the session hears back on its thread if still connected.
   bool check_login_async(ClientSession& session, const Message& request);
   void session_closed(std::uint64_t id, const std::string& reason);
-  // The session with this id, if it is still connected.
-  ClientSession* session(std::uint64_t id);
+  // Runs a plugin command or StatisticInfo/AgentActivity on the main reactor; the answer
+  // reaches the session through complete().
+  void run_command(IoShard& shard, const Identity& who, std::uint64_t id, const Message& request);
+  void run_statistics(IoShard& shard, std::uint64_t id, const Message& request);
+
+  // The session with this id, if it is still connected; on its shard's thread only.
+  ClientSession* session(std::uint64_t id) { return shard_of(id).find(id); }
   CommandDispatcher& dispatcher() { return *dispatcher_; }
   AsteriskLink& asterisk() { return *asterisk_; }
 
@@ -62,28 +71,41 @@ class Server : public AsteriskEventSink {
   void on_session_event(std::uint64_t session_id, const Message& event) override;
   void on_link_state(const std::string& server, bool up) override;
 
-  // StatisticInfo / AgentActivity, answered from ampd's own state.
+  // StatisticInfo / AgentActivity, answered from ampd's own state. Main reactor.
   Reply statistics_command(const Message& request);
-  void count_action() { ++actions_run_; }
 
   // A Profile* command for `session`, run on a worker; the answer reaches the session later.
   void run_profile_command(ClientSession& session, const Message& request);
-  void count_disconnect(const std::string& category) { ++disconnects_[category]; }
-  const std::map<std::string, std::uint64_t>& disconnects() const { return disconnects_; }
+  void count_disconnect(const std::string& category) {
+    std::lock_guard lock(disconnects_mutex_);
+    ++disconnects_[category];
+  }
   long login_blocked_for(const std::string& peer) {
     return login_throttle_.blocked_for(LoginThrottle::address_of(peer));
   }
   void login_failed(const std::string& peer) {
     login_throttle_.failed(LoginThrottle::address_of(peer));
   }
-  void count_dropped_event() { ++dropped_events_; }
-  void count_delivered_event() { ++delivered_events_; }
 
  private:
   enum class Transport { Stream, TlsStream, WebSocket, TlsWebSocket };
   void listen(const std::vector<std::string>& addresses, Transport transport,
               const char* log_format);
   void accept(int fd, std::string peer, Transport transport);
+  void open_session(IoShard& shard, std::uint64_t id, int fd, const std::string& peer,
+                    Transport transport, bool full, const std::shared_ptr<const TlsContext>& tls,
+                    const std::shared_ptr<const WebSocketOptions>& websocket);
+  IoShard& shard_of(std::uint64_t id) { return *shards_[id % shards_.size()]; }
+  // Main reactor: runs `fn` with the session on its shard's thread, if it is still connected.
+  template <typename Fn>
+  void with_session(std::uint64_t id, Fn&& fn) {
+    auto& shard = shard_of(id);
+    shard.run([&shard, id, fn = std::forward<Fn>(fn)]() mutable {
+      if (auto* s = shard.find(id)) fn(*s);
+    });
+  }
+  // Main reactor: every shard sees the current config, users and commands from now on.
+  void publish_settings();
   static std::shared_ptr<const WebSocketOptions> make_websocket_options(const Config& config);
   void load_plugins();
   void apply_permissions();
@@ -104,7 +126,6 @@ class Server : public AsteriskEventSink {
   std::unique_ptr<Timer> statistics_timer_;
   std::unique_ptr<Timer> plugin_swap_timer_;
   std::uint64_t statistics_saved_ = 0;  // changes() at the last snapshot
-  std::uint64_t actions_run_ = 0;
   ProfileCommands profiles_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;
@@ -112,18 +133,19 @@ class Server : public AsteriskEventSink {
   std::unique_ptr<CommandDispatcher> dispatcher_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<int> ports_;  // plain listeners first, then TLS, WebSocket and secure WebSocket
-  std::unique_ptr<TlsContext> tls_;  // with listen_tls or listen_wss; replaced by SIGHUP
+  std::shared_ptr<const TlsContext> tls_;  // with listen_tls or listen_wss; replaced by SIGHUP
   std::shared_ptr<const WebSocketOptions> websocket_options_;  // with listen_ws or listen_wss
-  std::unordered_map<std::uint64_t, std::unique_ptr<ClientSession>> sessions_;
+  std::vector<std::unique_ptr<IoShard>> shards_;               // session id % size picks the shard
+  std::atomic<std::size_t> clients_{0};                        // connected, on every shard
+  std::atomic<unsigned> profile_commands_{0};                  // Profile* commands on workers
   std::uint64_t next_session_id_ = 1;
   Reloader reloader_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};
   std::unique_ptr<Timer> shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
   LoginThrottle login_throttle_{5, std::chrono::minutes(1)};
-  std::map<std::string, std::uint64_t> disconnects_;  // by category, for statistics
-  std::uint64_t dropped_events_ = 0;
-  std::uint64_t delivered_events_ = 0;
+  std::mutex disconnects_mutex_;
+  std::map<std::string, std::uint64_t> disconnects_;  // by category
 };
 
 }  // namespace ampd

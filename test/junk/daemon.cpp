@@ -15,7 +15,8 @@ Daemon::Daemon(const DaemonOptions& options) {
   dir_.write("ampd.ini",
              "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n"
              "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" +
-                 options.server + "\n[logging]\ntarget = file\nfile = " + dir_.file("ampd.log") +
+                 io_threads_line(options.server) + options.server +
+                 "\n[logging]\ntarget = file\nfile = " + dir_.file("ampd.log") +
                  "\nlevel = " + options.level + "\n\n" + options.sections);
   std::vector<std::string> argv = options.wrapper;
   argv.push_back(AMPD_BINARY);

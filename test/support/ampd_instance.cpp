@@ -1,5 +1,6 @@
 #include "ampd_instance.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "secret_hash.hpp"
@@ -21,12 +22,18 @@ std::string standard_users() {
          "\ntypes = monitor\nformat = xml\n\n";
 }
 
+std::string io_threads_line(const std::string& server) {
+  const char* threads = std::getenv("AMPD_TEST_IO_THREADS");
+  if (threads == nullptr || server.find("io_threads") != std::string::npos) return {};
+  return std::string("io_threads = ") + threads + "\n";
+}
+
 AmpdInstance::AmpdInstance(const AmpdSetup& setup) {
   dir_.write("users.ini", standard_users() + setup.users);
   const std::string plugins = setup.plugins ? "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" : "";
   dir_.write("ampd.ini", "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n" +
-                             plugins + setup.server + "\n[logging]\nlevel = debug\n\n" +
-                             setup.sections);
+                             plugins + io_threads_line(setup.server) + setup.server +
+                             "\n[logging]\nlevel = debug\n\n" + setup.sections);
   process_ = std::make_unique<Process>(
       std::vector<std::string>{AMPD_BINARY, "--config-file=" + dir_.file("ampd.ini")});
   const auto line = process_->wait_for_line("(port ");

@@ -12,6 +12,11 @@ namespace ampd::test {
 // Every test user's secret.
 inline constexpr const char* kSecret = "secret";
 
+// AMPD_TEST_IO_THREADS=N runs every test's ampd with its clients on N I/O threads (ctest runs
+// the suites that start ampd once more so), unless the test's [server] lines set io_threads.
+// Returns the line to add to [server], or nothing.
+std::string io_threads_line(const std::string& server);
+
 struct AmpdSetup {
   std::string server{};    // extra lines for [server]
   std::string sections{};  // extra sections (e.g. [asterisk.pbx])

@@ -27,6 +27,7 @@ std::string usage() {
          "  --ampd PATH         the ampd binary (default: the build tree's)\n"
          "  --sim PATH          the ampd-asterisk-sim binary (default: the build tree's)\n"
          "  --plugins DIR       ampd's plugin directory (default: the build tree's)\n"
+         "  --io-threads N      run ampd with io_threads = N (default: ampd's default)\n"
          "  --help              show this help\n"
          "\n"
          "Prints a markdown table and one 'RESULT key=value ...' line per figure. Exits 1 when\n"
@@ -75,6 +76,15 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error) {
       if (!value(opt.sim)) return false;
     } else if (a == "--plugins") {
       if (!value(opt.plugins)) return false;
+    } else if (a == "--io-threads") {
+      if (!value(v)) return false;
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (end == v.c_str() || *end != '\0' || n < 1 || n > 64) {
+        error = "bad --io-threads (1 to 64)";
+        return false;
+      }
+      opt.io_threads = static_cast<unsigned>(n);
     } else {
       error = "unknown option " + a;
       return false;

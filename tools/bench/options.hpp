@@ -14,6 +14,7 @@ struct Options {
   std::string ampd;
   std::string sim;
   std::string plugins;
+  unsigned io_threads = 0;   // ampd's io_threads; 0 = its default
   std::string command_line;  // as typed, for the report
   bool help = false;
 

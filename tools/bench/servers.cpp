@@ -101,13 +101,16 @@ Ampd start_ampd(const Options& opt, int sim_port, long client_output_cap) {
   ampd.dir->write("users.ini", std::string("[") + kAmpdUser + "]\nsecret = " + secret_hash(opt) +
                                    "\ntypes = monitor\n");
   ampd.port = free_port();
-  ampd.dir->write("ampd.ini", "[server]\nlisten = 127.0.0.1:" + std::to_string(ampd.port) +
-                                  "\nusers = users.ini\nplugins = " + opt.plugins +
-                                  "\nclient_output_cap = " + std::to_string(client_output_cap) +
-                                  "\nshutdown_timeout = 1000\n\n[logging]\nlevel = warning\n\n"
-                                  "[asterisk.bench]\nhost = 127.0.0.1\nport = " +
-                                  std::to_string(sim_port) + "\nusername = " + kSimUser +
-                                  "\nsecret = " + kSimSecret + "\n");
+  ampd.dir->write("ampd.ini",
+                  "[server]\nlisten = 127.0.0.1:" + std::to_string(ampd.port) +
+                      "\nusers = users.ini\nplugins = " + opt.plugins +
+                      "\nclient_output_cap = " + std::to_string(client_output_cap) +
+                      (opt.io_threads > 0 ? "\nio_threads = " + std::to_string(opt.io_threads)
+                                          : std::string()) +
+                      "\nshutdown_timeout = 1000\n\n[logging]\nlevel = warning\n\n"
+                      "[asterisk.bench]\nhost = 127.0.0.1\nport = " +
+                      std::to_string(sim_port) + "\nusername = " + kSimUser +
+                      "\nsecret = " + kSimSecret + "\n");
   ampd.child = std::make_unique<Child>(
       std::vector<std::string>{opt.ampd, "--config-file=" + ampd.dir->file("ampd.ini")},
       ampd.dir->file("ampd.log"));

@@ -1,0 +1,43 @@
+#include "io_shard.hpp"
+
+#include "client_session.hpp"
+#include "text.hpp"
+
+namespace ampd {
+
+IoShard::IoShard(Reactor& main) : reactor_(&main) {}
+
+IoShard::IoShard() : own_reactor_(std::make_unique<Reactor>()), reactor_(own_reactor_.get()) {}
+
+IoShard::~IoShard() {
+  stop();
+  sessions_.clear();  // before the reactor their connections live on
+}
+
+void IoShard::start() {
+  if (own_reactor_ && !thread_.joinable()) thread_ = std::thread([this] { reactor_->run(); });
+}
+
+void IoShard::stop() {
+  if (!thread_.joinable()) return;
+  // From inside the loop: a loopbreak before the thread has entered it would be forgotten.
+  reactor_->post([reactor = reactor_] { reactor->stop(); });
+  thread_.join();
+}
+
+ClientSession* IoShard::find(std::uint64_t id) {
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void IoShard::add(std::uint64_t id, std::unique_ptr<ClientSession> session) {
+  sessions_.emplace(id, std::move(session));
+}
+
+bool IoShard::erase(std::uint64_t id) { return sessions_.erase(id) > 0; }
+
+bool IoShard::knows(std::string_view action) const {
+  return settings_->commands.contains(to_lower(action));
+}
+
+}  // namespace ampd
