@@ -69,12 +69,18 @@ AmiConnection::~AmiConnection() {
 
 void AmiConnection::start() { connect_now(); }
 
+void AmiConnection::pause_reading(bool paused) {
+  read_paused_ = paused;
+  if (connection_) connection_->pause_reading(paused);
+}
+
 void AmiConnection::connect_now() {
   std::string error;
   parser_.reset();
   connection_ = Connection::connect(reactor_, config_.host, config_.port, error);
   if (!connection_) return lose(error);
   connection_->set_handler(this);
+  connection_->pause_reading(read_paused_);
   state_ = State::Connecting;
   phase_timer_.start(config_.connect_timeout_ms);
 }

@@ -46,6 +46,8 @@ class AmiConnection : public ConnectionHandler {
   // Drops the session (if any) and reconnects after the backoff delay.
   void restart(const std::string& reason);
   void send(const Message& action);
+  // Stops or resumes reading Asterisk's output, also across reconnects.
+  void pause_reading(bool paused);
 
   State state() const { return state_; }
   bool ready() const { return state_ == State::Ready; }
@@ -71,6 +73,7 @@ class AmiConnection : public ConnectionHandler {
   ActionIds& ids_;
   Callbacks callbacks_;
   std::unique_ptr<Connection> connection_;
+  bool read_paused_ = false;
   AmiParser parser_;
   State state_ = State::Waiting;
   std::string banner_;

@@ -26,6 +26,11 @@ class AsteriskLink : public AsteriskGateway {
   void call_async(const CallContext& context, const std::string& server, Message action,
                   std::chrono::milliseconds timeout, AsteriskServer::Done done) override;
   AsteriskInfo info(const std::string& server) const override;
+  // Every server's events session stops (or resumes) being read: event intake waits while the
+  // clients' threads catch up.
+  void pause_events(bool paused) {
+    for (auto& server : servers_) server->pause_events(paused);
+  }
 
  private:
   AsteriskServer* find(const std::string& name) const;

@@ -41,6 +41,8 @@ class AsteriskServer {
   void submit(const CallContext& context, Message action, std::chrono::milliseconds timeout,
               Done done);
   AsteriskInfo info() const;
+  // Stops or resumes reading the events session (commands keep flowing).
+  void pause_events(bool paused) { events_->pause_reading(paused); }
   const AsteriskConfig& config() const { return config_; }
 
  private:

@@ -36,6 +36,8 @@ void IoShard::add(std::uint64_t id, std::unique_ptr<ClientSession> session) {
 
 bool IoShard::erase(std::uint64_t id) { return sessions_.erase(id) > 0; }
 
+void IoShard::clear() { sessions_.clear(); }
+
 bool IoShard::knows(std::string_view action) const {
   return settings_->commands.contains(to_lower(action));
 }

@@ -59,7 +59,7 @@ class IoShard {
   ClientSession* find(std::uint64_t id);
   void add(std::uint64_t id, std::unique_ptr<ClientSession> session);
   bool erase(std::uint64_t id);
-  void clear() { sessions_.clear(); }
+  void clear();
   template <typename Fn>
   void for_each(Fn&& fn) {
     for (auto& [id, session] : sessions_) fn(*session);
@@ -78,6 +78,9 @@ class IoShard {
   std::atomic<std::uint64_t> delivered_events{0};
   std::atomic<std::uint64_t> dropped_events{0};
   std::atomic<std::int64_t> logged_in{0};
+  // Events posted to this shard and not yet delivered: the main reactor stops reading Asterisk
+  // while a shard is far behind, rather than queueing without bound.
+  std::atomic<std::int64_t> event_backlog{0};
 
  private:
   std::unique_ptr<Reactor> own_reactor_;

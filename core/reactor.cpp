@@ -249,9 +249,20 @@ Connection::Connection(Reactor& reactor, bufferevent* bev, std::string peer)
 bool Connection::start_reading(int fd) {
   if (reader_ != nullptr) return true;
   reader_ = event_new(reactor_->base_, fd, EV_READ | EV_PERSIST, &Connection::on_readable, this);
-  if (reader_ != nullptr && event_add(reader_, nullptr) == 0) return true;
+  if (reader_ != nullptr && (read_paused_ || event_add(reader_, nullptr) == 0)) return true;
   stop_reading();
   return false;
+}
+
+void Connection::pause_reading(bool paused) {
+  if (paused == read_paused_ || bev_ == nullptr || closing_) return;
+  read_paused_ = paused;
+  if (tls_) {
+    paused ? bufferevent_disable(bev_, EV_READ) : bufferevent_enable(bev_, EV_READ);
+  } else if (reader_ != nullptr &&
+             (paused ? event_del(reader_) : event_add(reader_, nullptr)) != 0) {
+    shut("cannot watch the socket for reading");
+  }
 }
 
 void Connection::stop_reading() {

@@ -143,6 +143,9 @@ class Connection {
   // Adds bytes owned by `shared` to the output without copying them.
   void write_shared(const SharedBytes& shared);
   std::size_t pending_output() const;
+  // While paused, nothing is read: the peer's writes wait in the kernel and then in its own
+  // buffers (backpressure). Remembered across a connect still in progress.
+  void pause_reading(bool paused);
   // Stops reading, flushes what is queued, then closes and reports on_closed.
   void close_after_flush();
   // Closes at once, dropping unsent output, without calling the handler.
@@ -175,6 +178,7 @@ class Connection {
   ConnectionHandler* handler_ = nullptr;
   bool closing_ = false;
   bool tls_ = false;
+  bool read_paused_ = false;
   bool writing_ = false;       // write interest on: the bufferevent writes the backlog
   bool flush_queued_ = false;  // in the reactor's list for the end of this callback
 };

@@ -370,9 +370,36 @@ void Server::on_asterisk_event(const std::string& server, const Message& event) 
   // shard needs it first.
   auto shared = std::make_shared<SharedEvent>(*out);
   for (auto& shard : shards_) {
+    shard->event_backlog.fetch_add(1, std::memory_order_relaxed);
     shard->run([shard = shard.get(), shared] {
       shard->for_each([&shared](ClientSession& s) { s.deliver_event(shared->rendered); });
+      shard->event_backlog.fetch_sub(1, std::memory_order_relaxed);
     });
+  }
+  if (!intake_paused_) check_event_backlog();
+}
+
+// A shard that delivers more slowly than Asterisk sends would otherwise queue events without
+// bound and then drop them at every client's output cap; paused, Asterisk waits instead, as it
+// would for a direct client. Reading one 8 KiB block adds at most ~40 events to a backlog.
+void Server::check_event_backlog() {
+  constexpr std::int64_t kPauseAt = 2048;
+  constexpr std::int64_t kResumeAt = 256;
+  std::int64_t worst = 0;
+  for (const auto& shard : shards_) {
+    worst = std::max(worst, shard->event_backlog.load(std::memory_order_relaxed));
+  }
+  if (!intake_paused_ && worst >= kPauseAt) {
+    intake_paused_ = true;
+    asterisk_->pause_events(true);
+    if (!backlog_timer_) {
+      backlog_timer_ = std::make_unique<Timer>(reactor_, [this] { check_event_backlog(); });
+    }
+    backlog_timer_->start(1, true);
+  } else if (intake_paused_ && worst <= kResumeAt) {
+    intake_paused_ = false;
+    backlog_timer_->cancel();
+    asterisk_->pause_events(false);
   }
 }
 
