@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "output_queue.hpp"
+#include "shared_bytes.hpp"
+
 struct event_base;
 struct event;
 struct bufferevent;
@@ -21,36 +24,6 @@ namespace ampd {
 
 class TlsContext;
 class Connection;
-
-// Bytes shared by many connections' output buffers without copying (one rendered event). The
-// count lives with the bytes, so handing them to one more client costs no allocation of ours.
-class SharedBytes {
- public:
-  SharedBytes() = default;
-  explicit SharedBytes(std::string bytes) : block_(new Block{{1}, std::move(bytes)}) {}
-  SharedBytes(const SharedBytes& other) : block_(other.block_) { retain(); }
-  SharedBytes& operator=(SharedBytes other) {
-    std::swap(block_, other.block_);
-    return *this;
-  }
-  ~SharedBytes() { release(block_); }
-  explicit operator bool() const { return block_ != nullptr; }
-  const std::string& str() const { return block_->bytes; }
-
- private:
-  friend class Connection;
-  struct Block {
-    std::atomic<std::uint32_t> refs;
-    std::string bytes;
-  };
-  void retain() const {
-    if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
-  }
-  static void release(Block* block) {
-    if (block && block->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete block;
-  }
-  Block* block_ = nullptr;
-};
 
 class Reactor {
  public:
@@ -88,6 +61,7 @@ class Reactor {
   static constexpr std::size_t kReadBufferSize = 8 * 1024;
   std::unique_ptr<char[]> read_buffer_ = std::make_unique<char[]>(kReadBufferSize);
   event_base* base_ = nullptr;
+  int wakeup_fd_ = -1;  // readable while posted tasks wait
   event* wakeup_ = nullptr;
   event* flush_ = nullptr;
   std::vector<Connection*> to_flush_;
@@ -157,9 +131,11 @@ class Connection {
   friend class Reactor;
   Connection(Reactor& reactor, bufferevent* bev, std::string peer);
   void output_added();
-  // Writes what the socket takes now; leaves the rest to the bufferevent (write interest on).
+  // Writes what the socket takes now; leaves the rest for when it is writable (write interest
+  // on): the bufferevent's for TLS, our own event for plain sockets.
   void flush();
   void want_write(bool on);
+  static void on_writable(int fd, short, void* self);
   // Plain sockets are read by our own event, straight into the reactor's buffer: the
   // bufferevent's reading costs an ioctl(FIONREAD) per read, an evbuffer copy and an extra loop
   // pass (deferred callback). TLS connections read through the bufferevent (on_read).
@@ -174,6 +150,9 @@ class Connection {
   Reactor* reactor_ = nullptr;
   bufferevent* bev_ = nullptr;
   event* reader_ = nullptr;  // plain connections: our read event
+  event* writer_ = nullptr;  // plain connections: our write event, while the socket is full
+  OutputQueue output_;       // plain connections' output (TLS: the bufferevent's)
+  bool connecting_ = false;  // outbound, until the connect completes
   std::string peer_;
   ConnectionHandler* handler_ = nullptr;
   bool closing_ = false;

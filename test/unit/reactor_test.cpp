@@ -12,9 +12,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "io_shard.hpp"
+#include "output_queue.hpp"
 
 namespace ampd {
 namespace {
@@ -96,6 +98,73 @@ TEST(Connection, PausedReadsNothingUntilResumed) {
   EXPECT_FALSE(recorder.closed);
   ::close(client);
   accepted->close();
+}
+
+}  // namespace
+}  // namespace ampd
+
+namespace ampd {
+namespace {
+
+// Reads everything available on `fd` within ~1 s or until `want` bytes have come.
+std::string read_all(int fd, std::size_t want) {
+  std::string got;
+  char buffer[65536];
+  for (int i = 0; i < 1000 && got.size() < want; ++i) {
+    const auto n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n > 0) {
+      got.append(buffer, static_cast<std::size_t>(n));
+    } else {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  return got;
+}
+
+TEST(OutputQueue, SendsCopiedAndSharedBytesInOrderAcrossPartialWrites) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  int small = 4096;
+  ::setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  OutputQueue queue;
+  std::string expected;
+  const SharedBytes event(std::string(3000, 'e'));
+  for (int i = 0; i < 200; ++i) {
+    const auto answer = "answer " + std::to_string(i) + "\n";
+    queue.append(answer);
+    queue.append_shared(event);
+    expected += answer + event.str();
+  }
+  EXPECT_EQ(queue.size(), expected.size());
+  std::string got;
+  for (int round = 0; round < 10000 && !queue.empty(); ++round) {
+    const auto sent = queue.send_to(fds[0], 64 * 1024);
+    ASSERT_NE(sent, OutputQueue::Sent::Error) << std::strerror(errno);
+    got += read_all(fds[1], 1);
+  }
+  got += read_all(fds[1], expected.size() - got.size());
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(got == expected) << "bytes out of order or lost";
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(OutputQueue, ABudgetStopsASendEarlyAndABrokenSocketIsAnError) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  int large = 1 << 20;
+  ::setsockopt(fds[0], SOL_SOCKET, SO_SNDBUF, &large, sizeof large);
+  OutputQueue queue;
+  const SharedBytes event(std::string(1000, 'e'));
+  for (int i = 0; i < 100; ++i) queue.append_shared(event);
+  // One sendmsg takes 64 chunks; the budget is spent by then.
+  EXPECT_EQ(queue.send_to(fds[0], 1), OutputQueue::Sent::Full);
+  EXPECT_EQ(queue.size(), 36000u);
+  ::close(fds[1]);
+  queue.append("more");
+  EXPECT_EQ(queue.send_to(fds[0], SIZE_MAX), OutputQueue::Sent::Error);
+  ::close(fds[0]);
 }
 
 }  // namespace
