@@ -166,6 +166,12 @@ void ClientSession::deliver_event(RenderedEvent& event) {
   count_one(shard_.delivered_events);
 }
 
+bool ClientSession::holds_back_events() const {
+  if (closing_ || transport_->closed()) return false;
+  const auto behind = std::min<std::size_t>(256 * 1024, shard_.config().client_output_cap / 4);
+  return transport_->pending_output() > behind && transport_->reading_fast();
+}
+
 void ClientSession::on_input(std::string_view bytes, bool whole_message) {
   if (closing_) return;
   if (logged_in_ && shard_.config().idle_timeout_ms > 0) arm_deadline();

@@ -29,6 +29,10 @@ class ClientSession : public TransportSink {
   // output cap: a client that does not read loses events (counted, then a notice) or is
   // disconnected, as configured; it never makes ampd buffer without bound.
   void deliver_event(RenderedEvent& event);
+  // Behind by more than a quarter of its output cap (at most 256 KiB) while reading fast: the
+  // events come faster than the clients take them, and event intake should wait for them. A
+  // client that reads slowly, or not at all, never holds intake back; it meets its cap.
+  bool holds_back_events() const;
   // The answer to a command, when its handler has finished.
   void complete(const Reply& reply, const Message& request);
   // Called on the shard's thread when the worker has checked the secret.

@@ -33,6 +33,8 @@ class ClientTransport {
   // The same, with bytes shared by many clients (added by reference, not copied).
   virtual void send_shared(const SharedBytes& message) = 0;
   virtual std::size_t pending_output() const = 0;
+  // Whether the client has recently been taking its output fast (see Connection).
+  virtual bool reading_fast() const = 0;
   // Flushes what is queued, then closes (a WebSocket says goodbye with a close frame first).
   virtual void close_after_flush() = 0;
   // Closes at once, dropping unsent output, without calling the sink.

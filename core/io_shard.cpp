@@ -38,6 +38,13 @@ bool IoShard::erase(std::uint64_t id) { return sessions_.erase(id) > 0; }
 
 void IoShard::clear() { sessions_.clear(); }
 
+void IoShard::scan_clients() {
+  bool behind = false;
+  for (auto& [id, session] : sessions_) behind = behind || session->holds_back_events();
+  clients_behind.store(behind, std::memory_order_relaxed);
+  scan_posted.store(false, std::memory_order_relaxed);
+}
+
 bool IoShard::knows(std::string_view action) const {
   return settings_->commands.contains(to_lower(action));
 }

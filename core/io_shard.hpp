@@ -81,6 +81,11 @@ class IoShard {
   // Events posted to this shard and not yet delivered: the main reactor stops reading Asterisk
   // while a shard is far behind, rather than queueing without bound.
   std::atomic<std::int64_t> event_backlog{0};
+  // Whether a client held event intake back at the last delivery or scan (shard thread writes).
+  std::atomic<bool> clients_behind{false};
+  std::atomic<bool> scan_posted{false};  // a scan is on its way to this shard
+  // Shard thread: sets clients_behind from every session now.
+  void scan_clients();
 
  private:
   std::unique_ptr<Reactor> own_reactor_;

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -379,7 +380,9 @@ void Connection::want_write(bool on) {
 void Connection::on_writable(int fd, short, void* self) {
   auto* conn = static_cast<Connection*>(self);
   constexpr std::size_t kShare = 256 * 1024;
+  const auto before = conn->output_.size();
   const auto result = conn->output_.send_to(fd, kShare);
+  conn->count_sent(before);
   if (result == OutputQueue::Sent::Error) {
     return conn->shut(std::string("connection error: ") + std::strerror(errno));
   }
@@ -393,9 +396,37 @@ void Connection::flush() {
   if (bev_ == nullptr || writing_ || closing_ || connecting_) return;
   // An error is left to the writable report (epoll reports a broken socket as writable):
   // flush() runs for many connections at once and must not close one under them.
-  if (output_.send_to(bufferevent_getfd(bev_), SIZE_MAX) != OutputQueue::Sent::All) {
-    want_write(true);
+  const auto before = output_.size();
+  const auto result = output_.send_to(bufferevent_getfd(bev_), SIZE_MAX);
+  count_sent(before);
+  if (result != OutputQueue::Sent::All) want_write(true);
+}
+
+namespace {
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void Connection::count_sent(std::size_t before) {
+  const auto sent = before - output_.size();
+  if (sent == 0) return;
+  const auto now = now_ms();
+  if (now - window_start_ms_ >= 100) {
+    sent_in_last_window_ = now - window_start_ms_ >= 200 ? 0 : sent_in_window_;
+    sent_in_window_ = 0;
+    window_start_ms_ = now;
   }
+  sent_in_window_ += sent;
+}
+
+bool Connection::reading_fast() const {
+  if (tls_ || bev_ == nullptr) return false;
+  const auto age = now_ms() - window_start_ms_;
+  if (age >= 200) return false;
+  return sent_in_window_ + (age < 100 ? sent_in_last_window_ : 0) >= kFastReader;
 }
 
 void Connection::write_shared(const SharedBytes& shared) {

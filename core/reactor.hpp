@@ -117,6 +117,11 @@ class Connection {
   // Adds bytes owned by `shared` to the output without copying them.
   void write_shared(const SharedBytes& shared);
   std::size_t pending_output() const;
+  // Plain connections: whether the peer took at least kFastReader bytes within the last 100 to
+  // 200 ms. Such a client that is still behind shows the events come faster than clients take
+  // them (event intake then waits); a slower one is left to its output cap.
+  static constexpr std::size_t kFastReader = 256 * 1024;
+  bool reading_fast() const;
   // While paused, nothing is read: the peer's writes wait in the kernel and then in its own
   // buffers (backpressure). Remembered across a connect still in progress.
   void pause_reading(bool paused);
@@ -152,6 +157,10 @@ class Connection {
   event* reader_ = nullptr;  // plain connections: our read event
   event* writer_ = nullptr;  // plain connections: our write event, while the socket is full
   OutputQueue output_;       // plain connections' output (TLS: the bufferevent's)
+  void count_sent(std::size_t before);
+  std::int64_t window_start_ms_ = 0;  // the current 100 ms window of bytes sent
+  std::size_t sent_in_window_ = 0;
+  std::size_t sent_in_last_window_ = 0;
   bool connecting_ = false;  // outbound, until the connect completes
   std::string peer_;
   ConnectionHandler* handler_ = nullptr;

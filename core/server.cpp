@@ -363,7 +363,13 @@ void Server::on_asterisk_event(const std::string& server, const Message& event) 
   statistics_.on_event(server, event, std::chrono::system_clock::now());
   if (shards_.size() == 1 && shards_[0]->is_main()) {
     RenderedEvent rendered(*out);
-    shards_[0]->for_each([&rendered](ClientSession& s) { s.deliver_event(rendered); });
+    bool behind = false;
+    shards_[0]->for_each([&rendered, &behind](ClientSession& s) {
+      s.deliver_event(rendered);
+      behind = behind || s.holds_back_events();
+    });
+    shards_[0]->clients_behind.store(behind, std::memory_order_relaxed);
+    if (behind && !intake_paused_) check_event_intake();
     return;
   }
   // Every shard delivers the one copy; each variant is still rendered once, by whichever
@@ -372,34 +378,50 @@ void Server::on_asterisk_event(const std::string& server, const Message& event) 
   for (auto& shard : shards_) {
     shard->event_backlog.fetch_add(1, std::memory_order_relaxed);
     shard->run([shard = shard.get(), shared] {
-      shard->for_each([&shared](ClientSession& s) { s.deliver_event(shared->rendered); });
+      bool behind = false;
+      shard->for_each([&shared, &behind](ClientSession& s) {
+        s.deliver_event(shared->rendered);
+        behind = behind || s.holds_back_events();
+      });
+      shard->clients_behind.store(behind, std::memory_order_relaxed);
       shard->event_backlog.fetch_sub(1, std::memory_order_relaxed);
     });
   }
-  if (!intake_paused_) check_event_backlog();
+  if (!intake_paused_) check_event_intake();
 }
 
-// A shard that delivers more slowly than Asterisk sends would otherwise queue events without
-// bound and then drop them at every client's output cap; paused, Asterisk waits instead, as it
-// would for a direct client. Reading one 8 KiB block adds at most ~40 events to a backlog.
-void Server::check_event_backlog() {
+// Events that come faster than the clients take them would fill every client's output to its
+// cap and then be dropped, although each client reads as fast as it can. Paused, Asterisk waits
+// instead, as it would for a direct client. What holds intake back: a shard far behind in
+// delivering (an I/O thread slower than the main reactor), or a client behind that has been
+// taking its output fast; a client that reads slowly or not at all does not (it meets its cap,
+// and the others go on). Reading one 8 KiB block adds at most ~40 events to a backlog.
+void Server::check_event_intake() {
   constexpr std::int64_t kPauseAt = 2048;
   constexpr std::int64_t kResumeAt = 256;
   std::int64_t worst = 0;
+  bool behind = false;
   for (const auto& shard : shards_) {
     worst = std::max(worst, shard->event_backlog.load(std::memory_order_relaxed));
+    behind = behind || shard->clients_behind.load(std::memory_order_relaxed);
   }
-  if (!intake_paused_ && worst >= kPauseAt) {
+  if (!intake_paused_ && (worst >= kPauseAt || behind)) {
     intake_paused_ = true;
     asterisk_->pause_events(true);
-    if (!backlog_timer_) {
-      backlog_timer_ = std::make_unique<Timer>(reactor_, [this] { check_event_backlog(); });
+    if (!intake_timer_) {
+      intake_timer_ = std::make_unique<Timer>(reactor_, [this] { check_event_intake(); });
     }
-    backlog_timer_->start(1, true);
-  } else if (intake_paused_ && worst <= kResumeAt) {
+    intake_timer_->start(1, true);
+  } else if (intake_paused_ && worst <= kResumeAt && !behind) {
     intake_paused_ = false;
-    backlog_timer_->cancel();
+    intake_timer_->cancel();
     asterisk_->pause_events(false);
+  } else if (intake_paused_) {
+    // Nothing is delivered while paused: the shards look at their clients again.
+    for (auto& shard : shards_) {
+      if (shard->scan_posted.exchange(true, std::memory_order_relaxed)) continue;
+      shard->run([shard = shard.get()] { shard->scan_clients(); });
+    }
   }
 }
 

@@ -106,8 +106,9 @@ class Server : public AsteriskEventSink {
   }
   // Main reactor: every shard sees the current config, users and commands from now on.
   void publish_settings();
-  // Main reactor: pauses event intake while a shard's backlog is high, resumes once low.
-  void check_event_backlog();
+  // Main reactor: pauses event intake while a shard's backlog is high or a client that reads
+  // fast is behind, and resumes when neither holds.
+  void check_event_intake();
   static std::shared_ptr<const WebSocketOptions> make_websocket_options(const Config& config);
   void load_plugins();
   void apply_permissions();
@@ -127,7 +128,7 @@ class Server : public AsteriskEventSink {
   Statistics statistics_{std::chrono::system_clock::now()};
   std::unique_ptr<Timer> statistics_timer_;
   std::unique_ptr<Timer> plugin_swap_timer_;
-  std::unique_ptr<Timer> backlog_timer_;  // polls the shards while event intake is paused
+  std::unique_ptr<Timer> intake_timer_;  // polls the shards while event intake is paused
   bool intake_paused_ = false;
   std::uint64_t statistics_saved_ = 0;  // changes() at the last snapshot
   ProfileCommands profiles_;

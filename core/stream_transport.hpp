@@ -17,6 +17,7 @@ class StreamTransport : public ClientTransport, private ConnectionHandler {
   void send(std::string_view message) override { connection_->write(message); }
   void send_shared(const SharedBytes& message) override { connection_->write_shared(message); }
   std::size_t pending_output() const override { return connection_->pending_output(); }
+  bool reading_fast() const override { return connection_->reading_fast(); }
   void close_after_flush() override { connection_->close_after_flush(); }
   void close() override { connection_->close(); }
   bool closed() const override { return connection_->closed(); }

@@ -31,6 +31,7 @@ class WebSocketTransport : public ClientTransport, private ConnectionHandler {
   void send(std::string_view message) override;
   void send_shared(const SharedBytes& message) override;
   std::size_t pending_output() const override { return connection_->pending_output(); }
+  bool reading_fast() const override { return connection_->reading_fast(); }
   void close_after_flush() override;
   void close() override { connection_->close(); }
   bool closed() const override { return connection_->closed(); }

@@ -238,5 +238,39 @@ TEST(Link, ANonReadingClientIsCappedAndTheOthersKeepEveryEvent) {
   EXPECT_NE(read_message_with(*slow, "Event: EventsDropped", 100000), "");
 }
 
+// The simulator sends as fast as ampd reads; these clients read as fast as they can, but more
+// slowly than ampd could deliver: event intake waits for them rather than dropping events.
+TEST(Link, AtFullSpeedClientsThatReadGetEveryEvent) {
+  SimInstance sim({"--events-per-second", "max"});
+  AmpdInstance ampd({.server = "client_output_cap = 1048576\n", .sections = sim.section()});
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 2; ++i) clients.push_back(login(ampd, "mon"));
+  std::vector<int> seen(clients.size(), 0), gaps(clients.size(), 0), dropped(clients.size(), 0);
+  std::vector<std::thread> readers;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    readers.emplace_back([&, i] {
+      long last = -1;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+      while (std::chrono::steady_clock::now() < until) {
+        const auto m = clients[i]->read_native();
+        if (m.find("Event: EventsDropped") != std::string::npos) ++dropped[i];
+        const auto pos = m.find("SequenceNumber: ");
+        if (pos == std::string::npos) continue;
+        const long seq = std::stol(m.substr(pos + 16));
+        if (last >= 0 && seq != last + 1) ++gaps[i];
+        last = seq;
+        // Fast readers (megabytes a second), but slower than ampd delivers to two clients.
+        if (++seen[i] % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+  }
+  for (auto& r : readers) r.join();
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    EXPECT_GT(seen[i], 1000) << "client " << i;
+    EXPECT_EQ(dropped[i], 0) << "client " << i;
+    EXPECT_EQ(gaps[i], 0) << "client " << i;
+  }
+}
+
 }  // namespace
 }  // namespace ampd::test
