@@ -152,7 +152,6 @@ void ClientSession::deliver_event(RenderedEvent& event) {
           .warning("client %s (%s) is not reading: dropping its events until it catches up",
                    transport_->peer(), identity_.user);
     }
-    count_one(shard_.dropped_events);
     return;
   }
   if (dropped_events_ > 0) {

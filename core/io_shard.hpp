@@ -64,7 +64,6 @@ class IoShard {
   void for_each(Fn&& fn) {
     for (auto& [id, session] : sessions_) fn(*session);
   }
-  std::size_t size() const { return sessions_.size(); }
 
   const Config& config() const { return settings_->config; }
   const std::shared_ptr<const UserStore>& users() const { return settings_->users; }
@@ -76,7 +75,6 @@ class IoShard {
   // Counted here, read by the main reactor for statistics: each shard writes only its own.
   std::atomic<std::uint64_t> actions_run{0};
   std::atomic<std::uint64_t> delivered_events{0};
-  std::atomic<std::uint64_t> dropped_events{0};
   std::atomic<std::int64_t> logged_in{0};
   // Events posted to this shard and not yet delivered: the main reactor stops reading Asterisk
   // while a shard is far behind, rather than queueing without bound.
