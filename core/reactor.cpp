@@ -382,9 +382,10 @@ void Connection::on_writable(int fd, short, void* self) {
   constexpr std::size_t kShare = 256 * 1024;
   const auto before = conn->output_.size();
   const auto result = conn->output_.send_to(fd, kShare);
+  const int error = errno;  // before anything else can change it
   conn->count_sent(before);
   if (result == OutputQueue::Sent::Error) {
-    return conn->shut(std::string("connection error: ") + std::strerror(errno));
+    return conn->shut(std::string("connection error: ") + std::strerror(error));
   }
   if (result == OutputQueue::Sent::Full) return;
   if (conn->closing_) return conn->shut("closed");
