@@ -120,9 +120,9 @@ void AmiConnection::on_data(std::string_view bytes) {
 }
 
 void AmiConnection::handle(Message& message) {
-  const auto* id = message.find("ActionID");
+  auto id = message.find("ActionID");
   if (state_ == State::LoggingIn) {
-    if (id == nullptr || *id != login_id_) return;  // nothing else matters before login
+    if (!id || *id != login_id_) return;  // nothing else matters before login
     if (iequals(message.get("Response"), "Success")) {
       backoff_ms_ = 0;
       const bool old_asterisk = banner_.starts_with("Asterisk Call Manager/1.");
@@ -144,7 +144,7 @@ void AmiConnection::handle(Message& message) {
     become_ready();
     return;
   }
-  if (id != nullptr && !ping_id_.empty() && *id == ping_id_) {
+  if (id && !ping_id_.empty() && *id == ping_id_) {
     ping_id_.clear();
     phase_timer_.cancel();
     return;

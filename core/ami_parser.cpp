@@ -89,7 +89,8 @@ std::optional<Message> AmiParser::next() {
   if (!find_message_end(buffer_, start_, end, next_pos)) return std::nullopt;
   Message m;
   std::string_view block(buffer_.data() + start_, end - start_);
-  m.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n')) + 1);
+  m.reserve(static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n')) + 1,
+            block.size());
   while (!block.empty()) {
     const auto nl = block.find('\n');
     add_header_line(strip_cr(block.substr(0, nl)), m);

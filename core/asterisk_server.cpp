@@ -207,16 +207,16 @@ void AsteriskServer::dispatch_queued() {
 
 void AsteriskServer::on_message(AmiConnection& connection, Message& message) {
   if (connection.role() == AmiConnection::Role::Events) return on_event_connection_message(message);
-  const auto* id = message.find("ActionID");
-  if (id == nullptr) return;  // command sessions have events off; ignore strays
+  auto id = message.find("ActionID");
+  if (!id) return;  // command sessions have events off; ignore strays
   const auto it = pending_.find(*id);
   if (it != pending_.end()) on_answer(it->second, message);
 }
 
 void AsteriskServer::on_event_connection_message(Message& message) {
   if (!message.has("Event")) return;
-  const auto* id = message.find("ActionID");
-  if (id != nullptr && id->starts_with(ids_.prefix())) {
+  auto id = message.find("ActionID");
+  if (id && id->starts_with(ids_.prefix())) {
     // Ours: an event answering a client's action, never for everyone.
     const auto route = late_routes_.find(*id);
     if (route == late_routes_.end()) return;
@@ -242,9 +242,9 @@ void AsteriskServer::on_answer(Pending& p, Message& message) {
   if (is_response && !p.in_list) {
     message.remove("ActionID");
     p.result.output = message.get_all("Output");
-    const auto* list = message.find("EventList");
+    auto list = message.find("EventList");
     const bool success = !iequals(message.get("Response"), "Error");
-    if (success && list != nullptr && iequals(*list, "start")) {
+    if (success && list && iequals(*list, "start")) {
       p.in_list = true;
     } else if (success &&
                to_lower(message.get("Message")).find("will follow") != std::string::npos) {
@@ -258,8 +258,8 @@ void AsteriskServer::on_answer(Pending& p, Message& message) {
   if (!p.in_list) return;
   message.remove("ActionID");
   const auto event = message.get("Event");
-  const auto* list = message.find("EventList");
-  if ((list != nullptr && iequals(*list, "Complete")) || ends_with_complete(event)) {
+  auto list = message.find("EventList");
+  if ((list && iequals(*list, "Complete")) || ends_with_complete(event)) {
     p.result.complete = std::move(message);
     finish(p.id);
   } else if (p.old_style_list && iequals(event, "DBGetResponse")) {

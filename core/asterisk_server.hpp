@@ -15,6 +15,7 @@
 
 #include "ami_connection.hpp"
 #include "asterisk_gateway.hpp"
+#include "text.hpp"
 
 namespace ampd {
 
@@ -86,9 +87,9 @@ class AsteriskServer {
   std::vector<std::unique_ptr<AmiConnection>> commands_;
   std::vector<std::deque<std::string>> outstanding_;  // per command connection, in send order
   std::vector<bool> held_;  // per command connection: an exclusive action is on it
-  std::unordered_map<std::string, Pending> pending_;
+  std::unordered_map<std::string, Pending, StringHash, std::equal_to<>> pending_;
   std::deque<std::string> queued_;
-  std::unordered_map<std::string, LateRoute> late_routes_;
+  std::unordered_map<std::string, LateRoute, StringHash, std::equal_to<>> late_routes_;
   Timer sweep_timer_;
   bool version_known_ = false;
   bool was_connected_ = false;

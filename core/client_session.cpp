@@ -223,8 +223,8 @@ void ClientSession::fail_fatally(const std::string& error) {
 }
 
 void ClientSession::handle(const Message& request) {
-  const auto* action_header = request.find("Action");
-  if (action_header == nullptr || action_header->empty()) {
+  auto action_header = request.find("Action");
+  if (!action_header || action_header->empty()) {
     send(make_error("Unknown", request, "Missing action in request"));
     return;
   }
@@ -267,7 +267,7 @@ void ClientSession::handle(const Message& request) {
     ++in_flight_;
     return server_.run_command(shard_, identity_, id_, request);
   }
-  send(make_error("Unknown", request, "Unknown command '" + action + "'"));
+  send(make_error("Unknown", request, "Unknown command '" + std::string(action) + "'"));
 }
 
 void ClientSession::handle_login(const Message& request) {
@@ -299,7 +299,7 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     identity_ = result.identity;
     format_ = result.format;
     nul_terminated_ = result.is_flash && !transport_->message_framed();
-    if (const auto* events = request.find("Events")) parse_bool(*events, events_on_);
+    if (auto events = request.find("Events")) parse_bool(*events, events_on_);
     Poco::Logger::get("ampd.client")
         .information("login: %s as %s%s from %s", identity_.user,
                      std::string(client_type_name(identity_.type)),
@@ -341,10 +341,10 @@ void ClientSession::handle_profile(const Message& request) {
 }
 
 void ClientSession::handle_events(const Message& request) {
-  const auto* mask = request.find("EventMask");
-  if (mask == nullptr) mask = request.find("Events");
+  auto mask = request.find("EventMask");
+  if (!mask) mask = request.find("Events");
   bool on = true;
-  if (mask == nullptr || !parse_bool(*mask, on)) {
+  if (!mask || !parse_bool(*mask, on)) {
     return send(make_error("Events", request, "Events requires EventMask: on or off"));
   }
   events_on_ = on;

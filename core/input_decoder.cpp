@@ -180,7 +180,7 @@ std::string line_break_error(const Message& message) {
     constexpr std::string_view kForbidden("\r\n\0", 3);
     if (h.name.find_first_of(kForbidden) != std::string::npos ||
         h.value.find_first_of(kForbidden) != std::string::npos) {
-      return "Header '" + h.name.substr(0, h.name.find_first_of(kForbidden)) +
+      return "Header '" + std::string(h.name.substr(0, h.name.find_first_of(kForbidden))) +
              "' contains a line break or NUL, which AMI cannot carry";
     }
   }

@@ -21,8 +21,8 @@ LoginResult fail(std::string message) {
 }
 
 std::string username_of(const Message& request) {
-  const auto* user = request.find("Username");
-  return user ? *user : request.get("User");
+  auto user = request.find("Username");
+  return user ? std::string(*user) : request.get("User");
 }
 
 std::string md5_hex(const std::string& text) {
@@ -34,12 +34,13 @@ std::string md5_hex(const std::string& text) {
 // Type, agent id: the checks after the user is known to be who it says.
 LoginResult finish_login(const Message& request, const UserProfile& profile, LoginResult result) {
   const auto* user = &profile;
-  const auto* type_name = request.find("Type");
+  auto type_name = request.find("Type");
   std::optional<ClientType> type;
-  if (type_name != nullptr && !type_name->empty()) {
+  if (type_name && !type_name->empty()) {
     type = parse_client_type(*type_name);
     if (!type)
-      return fail("Type must be monitor, agent or administrator, not '" + *type_name + "'");
+      return fail("Type must be monitor, agent or administrator, not '" + std::string(*type_name) +
+                  "'");
     if (!user->allows(*type)) {
       return fail("Type " + std::string(client_type_name(*type)) + " is not allowed for this user");
     }
@@ -78,7 +79,7 @@ std::string random_challenge() {
 
 WireFormat login_reply_format(const Message& request, const UserStore& users,
                               WireFormat default_format) {
-  if (const auto* f = request.find("Format")) {
+  if (auto f = request.find("Format")) {
     if (const auto parsed = parse_wire_format(*f)) return *parsed;
   }
   if (const auto* user = users.find(username_of(request)); user && user->format) {
@@ -93,11 +94,11 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
 
   LoginResult result;
   result.format = login_reply_format(request, users, policy.default_format);
-  if (const auto* f = request.find("Format"); f && !parse_wire_format(*f)) {
-    return fail("Format must be xml, json or asterisk, not '" + *f + "'");
+  if (auto f = request.find("Format"); f && !parse_wire_format(*f)) {
+    return fail("Format must be xml, json or asterisk, not '" + std::string(*f) + "'");
   }
-  if (const auto* flash = request.find("isFlash"); flash && !parse_bool(*flash, result.is_flash)) {
-    return fail("isFlash must be true or false, not '" + *flash + "'");
+  if (auto flash = request.find("isFlash"); flash && !parse_bool(*flash, result.is_flash)) {
+    return fail("isFlash must be true or false, not '" + std::string(*flash) + "'");
   }
 
   if (iequals(request.get("AuthType"), "MD5")) {
@@ -109,8 +110,8 @@ LoginResult check_login(const Message& request, const UserStore& users, const Lo
     }
     return finish_login(request, *user, std::move(result));
   }
-  const auto* secret = request.find("Secret");
-  const bool has_secret = secret != nullptr && !secret->empty();
+  auto secret = request.find("Secret");
+  const bool has_secret = secret && !secret->empty();
   if (!has_secret && !policy.peer_trusted) return fail("Login requires Secret");
 
   const auto* user = users.find(name);

@@ -8,7 +8,7 @@ namespace ampd {
 
 std::string parse_native_block(std::string_view block, const WireLimits& limits, Message& out) {
   const auto newlines = static_cast<std::size_t>(std::count(block.begin(), block.end(), '\n'));
-  out.reserve(std::min(newlines + 1, limits.max_headers));
+  out.reserve(std::min(newlines + 1, limits.max_headers), block.size());
   std::size_t lines = 0;
   while (!block.empty()) {
     const auto nl = block.find('\n');
@@ -36,7 +36,11 @@ std::string parse_native_block(std::string_view block, const WireLimits& limits,
 }
 
 void render_native(const Message& message, std::string& out) {
-  for (const auto& h : message.headers()) {
+  // One allocation: the exact size, plus the NUL a Flash client's copy appends.
+  std::size_t size = out.size() + 3;
+  for (const auto h : message.headers()) size += h.name.size() + h.value.size() + 4;
+  out.reserve(size);
+  for (const auto h : message.headers()) {
     out.append(h.name).append(": ").append(h.value).append("\r\n");
   }
   out.append("\r\n");

@@ -212,13 +212,13 @@ ampd_host make_table() {
   h.message_at = [](const ampd_message* m, std::size_t i, const char** n, const char** v) -> int {
     const auto& headers = msg(m).headers();
     if (i >= headers.size()) return 1;
-    *n = headers[i].name.c_str();
-    *v = headers[i].value.c_str();
+    *n = headers[i].name.data();  // NUL-terminated (Message)
+    *v = headers[i].value.data();
     return 0;
   };
   h.message_get = [](const ampd_message* m, const char* name, std::size_t nth) -> const char* {
     for (const auto& header : msg(m).headers()) {
-      if (iequals(header.name, str(name)) && nth-- == 0) return header.value.c_str();
+      if (iequals(header.name, str(name)) && nth-- == 0) return header.value.data();
     }
     return nullptr;
   };

@@ -189,13 +189,13 @@ ProfileCommands::Outcome ProfileCommands::update(const Message& request, const s
   const auto section_name = existing ? existing->name : name;
 
   std::vector<std::pair<std::string, std::string>> values;
-  if (const auto* secret = request.find("Secret")) {
+  if (auto secret = request.find("Secret")) {
     if (secret->empty()) return fail("Secret must not be empty");
     values.emplace_back("secret", hash_secret(*secret));
   } else if (!existing) {
     return fail("ProfileUpdate of a new user requires Secret and Types");
   }
-  if (const auto* types = request.find("Types")) {
+  if (auto types = request.find("Types")) {
     std::string normalised;
     for (const auto& t : split_list(*types)) {
       const auto type = parse_client_type(t);
@@ -207,13 +207,13 @@ ProfileCommands::Outcome ProfileCommands::update(const Message& request, const s
   } else if (!existing) {
     return fail("ProfileUpdate of a new user requires Secret and Types");
   }
-  if (const auto* format = request.find("Format")) {
+  if (auto format = request.find("Format")) {
     if (!format->empty() && !parse_wire_format(*format))
       return fail("Format must be xml, json or asterisk");
     values.emplace_back("format", to_lower(*format));
   }
-  if (const auto* agent = request.find("AgentID")) values.emplace_back("agentid", *agent);
-  if (const auto* itf = request.find("Interface")) values.emplace_back("interface", *itf);
+  if (auto agent = request.find("AgentID")) values.emplace_back("agentid", *agent);
+  if (auto itf = request.find("Interface")) values.emplace_back("interface", *itf);
 
   UsersText edited(text);
   edited.set(ini, section_name, values);

@@ -25,7 +25,7 @@ Message head(const Reply& reply, const Message& request, bool list, bool event_l
 
 void render_native_list(const Reply& reply, const Message& request, std::string& out) {
   render_native(head(reply, request, true), out);
-  const auto* id = request.find("ActionID");
+  auto id = request.find("ActionID");
   for (const auto& record : reply.records) {
     Message event;
     event.add("Event", record.name);
@@ -45,7 +45,7 @@ void render_xml_list(const Reply& reply, const Message& request, std::string& ou
   Message attrs;
   attrs.add("action", to_lower(reply.action));
   attrs.add("response", "Success");
-  if (const auto* id = request.find("ActionID")) attrs.add("ActionID", *id);
+  if (auto id = request.find("ActionID")) attrs.add("ActionID", *id);
   if (!reply.message.empty()) attrs.add("Message", reply.message);
   for (const auto& h : reply.fields.headers()) attrs.add(h.name, h.value);
   attrs.add("ListItems", std::to_string(reply.records.size()));

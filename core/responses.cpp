@@ -8,7 +8,7 @@ Message make_response(std::string_view action, std::string_view response, const 
   m.reserve(4);
   m.add("Action", action);
   m.add("Response", response);
-  if (const auto* id = request.find("ActionID")) m.add("ActionID", *id);
+  if (auto id = request.find("ActionID")) m.add("ActionID", *id);
   if (!message.empty()) m.add("Message", message);
   return m;
 }

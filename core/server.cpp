@@ -182,7 +182,7 @@ void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
   auto dispatch = [this, id](const Identity& identity, const Message& command) {
     // The answer echoes only the request's ActionID: keep that rather than the whole request.
     Message echo;
-    if (const auto* action_id = command.find("ActionID")) echo.add("ActionID", *action_id);
+    if (auto action_id = command.find("ActionID")) echo.add("ActionID", *action_id);
     dispatcher_->dispatch(identity, id, command, [this, id, echo](Reply reply) {
       with_session(id,
                    [reply = std::move(reply), echo](ClientSession& s) { s.complete(reply, echo); });

@@ -48,7 +48,7 @@ bool parse_count(std::string_view s, std::int64_t& out) {
 }
 
 bool header_count(const Message& ev, std::string_view name, std::int64_t& out) {
-  const auto* v = ev.find(name);
+  auto v = ev.find(name);
   return v && parse_count(*v, out);
 }
 

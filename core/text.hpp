@@ -19,4 +19,11 @@ std::vector<std::string> split_list(std::string_view s, char sep = ',');
 // Parses "on/off/yes/no/true/false/1/0"; returns false when `s` is none of them.
 bool parse_bool(std::string_view s, bool& out);
 
+// Hash for unordered containers keyed by std::string, so that they are searched by
+// string_view without building a string (use with std::equal_to<>).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 }  // namespace ampd

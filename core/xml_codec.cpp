@@ -211,7 +211,7 @@ std::string parse_xml_command(std::string_view element, const WireLimits& limits
 
 void render_xml_command(const Message& message, std::string& out) {
   const auto action = to_lower(message.get("Action", "Unknown"));
-  const auto* response = message.find("Response");
+  auto response = message.find("Response");
   std::vector<Attribute> attributes;
   attributes.reserve(message.headers().size() + 2);
   attributes.push_back({"action", action});
@@ -236,7 +236,7 @@ void render_xml_command(const Message& message, std::string& out) {
 
 void render_xml_event(const Message& message, std::string& out) {
   const auto& headers = message.headers();
-  const auto* name = message.find("Event");
+  auto name = message.find("Event");
   // Events are rendered for every XML client: one pass, no temporary strings or vectors.
   struct EventAttributes {
     const Message& message;
@@ -272,7 +272,10 @@ void render_xml_event(const Message& message, std::string& out) {
     Iterator end() const { return Iterator{this, message.headers().size() + 1, {}}; }
   };
   const EventAttributes attributes{message, name ? std::string_view(*name) : std::string_view()};
-  out.reserve(out.size() + 64 + 16 * headers.size());
+  // ` name="value"` per header, room for a few escapes and the Flash NUL: usually one allocation.
+  std::size_t size = out.size() + 64;
+  for (const auto h : headers) size += h.name.size() + h.value.size() + 8;
+  out.reserve(size);
   out.append("<event");
   append_attributes(attributes, headers.size() + 1, true, out);
   out.append(" />\r\n");

@@ -59,9 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   render_xml_command(m, command);
   const auto command_values = parse_back(command, "command");
   std::vector<std::string> expected{to_lower(m.get("Action", "Unknown"))};
-  if (const auto* r = m.find("Response")) expected.push_back(*r);
+  if (auto r = m.find("Response")) expected.emplace_back(*r);
   for (const auto& h : m.headers()) {
-    if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) expected.push_back(h.value);
+    if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) expected.emplace_back(h.value);
   }
   AMPD_FUZZ_CHECK(command_values.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
