@@ -60,15 +60,9 @@ void Message::add(std::string_view name, std::string_view value) {
   spans_.push_back(span);
 }
 
-Header Message::at(std::size_t index) const {
-  const auto& s = spans_.at(index);
-  return {std::string_view(text_.data() + s.name_at, s.name_size),
-          std::string_view(text_.data() + s.value_at, s.value_size)};
-}
-
 void Message::set(std::string_view name, std::string_view value) {
   for (std::size_t i = 0; i < spans_.size(); ++i) {
-    if (!iequals(at(i).name, name)) continue;
+    if (!iequals(view(i).name, name)) continue;
     auto& s = spans_[i];
     if (points_inside(value)) {
       const std::string copy(value);

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,8 @@ class Message {
         const Header* operator->() const { return &header; }
       };
 
-      Header operator*() const { return message_->at(index_); }
-      Arrow operator->() const { return {message_->at(index_)}; }
+      Header operator*() const { return message_->view(index_); }
+      Arrow operator->() const { return {message_->view(index_)}; }
       iterator& operator++() {
         ++index_;
         return *this;
@@ -111,12 +112,22 @@ class Message {
   std::vector<std::string> get_all(std::string_view name) const;
 
   Headers headers() const { return Headers(*this); }
-  Header at(std::size_t index) const;
+  // The header at `index`; throws std::out_of_range past the end.
+  Header at(std::size_t index) const {
+    if (index >= spans_.size()) throw std::out_of_range("Message::at");
+    return view(index);
+  }
   bool empty() const { return spans_.empty(); }
   // Bytes of the buffer holding names and values, live or dead (memory accounting, tests).
   std::size_t text_bytes() const { return text_.size(); }
 
  private:
+  // Unchecked: iterators stay below size(). Inline, as every codec loop goes through it.
+  Header view(std::size_t index) const {
+    const auto& s = spans_[index];
+    return {std::string_view(text_.data() + s.name_at, s.name_size),
+            std::string_view(text_.data() + s.value_at, s.value_size)};
+  }
   bool points_inside(std::string_view text) const;
   std::uint32_t append(std::string_view text);
   void compact_if_wasteful();

@@ -2,9 +2,10 @@
 
 #include <tinyxml2.h>
 
-#include <cctype>
+#include <array>
 #include <iterator>
 #include <set>
+#include <span>
 #include <vector>
 
 #include "text.hpp"
@@ -13,10 +14,11 @@ namespace ampd {
 
 namespace {
 
+// ASCII only, whatever the locale (std::isalpha is also a library call per character).
 bool name_char(char c, bool first) {
-  const auto u = static_cast<unsigned char>(c);
-  if (std::isalpha(u) || c == '_') return true;
-  return !first && (std::isdigit(u) || c == '-' || c == '.');
+  const char k = ascii_lower(c);
+  if ((k >= 'a' && k <= 'z') || c == '_') return true;
+  return !first && ((c >= '0' && c <= '9') || c == '-' || c == '.');
 }
 
 }  // namespace
@@ -66,9 +68,12 @@ void append_attributes_renamed(const Attributes& attributes, bool lower, std::st
 // Appends `name` made a valid XML name (what xml_name returns) without a temporary string.
 void append_xml_name(std::string_view name, bool lower, std::string& out) {
   if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
-  for (char c : name) {
-    const char k = lower ? ascii_lower(c) : c;
-    out.push_back(name_char(k, false) ? k : '_');
+  const auto from = out.size();
+  out.append(name);
+  for (auto i = from; i < out.size(); ++i) {
+    char& c = out[i];
+    if (lower) c = ascii_lower(c);
+    if (!name_char(c, false)) c = '_';
   }
 }
 
@@ -235,49 +240,26 @@ void render_xml_command(const Message& message, std::string& out) {
 }
 
 void render_xml_event(const Message& message, std::string& out) {
-  const auto& headers = message.headers();
-  auto name = message.find("Event");
-  // Events are rendered for every XML client: one pass, no temporary strings or vectors.
-  struct EventAttributes {
-    const Message& message;
-    std::string_view name;
-    struct Iterator {
-      const EventAttributes* owner;
-      std::size_t index;  // 0 is the name; then headers()[index - 1], skipping Event
-      Attribute current;
-      void settle() {
-        const auto& hs = owner->message.headers();
-        while (index > 0 && index <= hs.size() && iequals(hs[index - 1].name, "Event")) ++index;
-        if (index == 0) {
-          current = {"name", owner->name};
-        } else if (index <= hs.size()) {
-          current = {hs[index - 1].name, hs[index - 1].value};
-        }
-      }
-      Iterator& operator++() {
-        ++index;
-        settle();
-        return *this;
-      }
-      const Attribute& operator*() const { return current; }
-      const Attribute* operator->() const { return &current; }
-      bool operator==(const Iterator& other) const { return index == other.index; }
-      bool operator!=(const Iterator& other) const { return index != other.index; }
-    };
-    Iterator begin() const {
-      Iterator it{this, 0, {}};
-      it.settle();
-      return it;
-    }
-    Iterator end() const { return Iterator{this, message.headers().size() + 1, {}}; }
-  };
-  const EventAttributes attributes{message, name ? std::string_view(*name) : std::string_view()};
-  // ` name="value"` per header, room for a few escapes and the Flash NUL: usually one allocation.
+  const auto headers = message.headers();
+  const auto name = message.find("Event");
+  // Events are rendered for every XML client: the attributes are gathered once, on the stack
+  // for all but the largest events, and walked twice (repeated names, then writing).
+  constexpr std::size_t kOnStack = 32;
+  std::array<Attribute, kOnStack> on_stack;
+  std::vector<Attribute> on_heap;
+  if (headers.size() + 1 > kOnStack) on_heap.resize(headers.size() + 1);
+  Attribute* attributes = on_heap.empty() ? on_stack.data() : on_heap.data();
+  std::size_t count = 0;
+  attributes[count++] = {"name", name.value_or(std::string_view())};
   std::size_t size = out.size() + 64;
-  for (const auto h : headers) size += h.name.size() + h.value.size() + 8;
+  for (const auto h : headers) {
+    // ` name="value"` per header, room for a few escapes and the Flash NUL: one allocation.
+    size += h.name.size() + h.value.size() + 8;
+    if (!iequals(h.name, "Event")) attributes[count++] = {h.name, h.value};
+  }
   out.reserve(size);
   out.append("<event");
-  append_attributes(attributes, headers.size() + 1, true, out);
+  append_attributes(std::span<const Attribute>(attributes, count), count, true, out);
   out.append(" />\r\n");
 }
 

@@ -107,6 +107,24 @@ TEST(Render, XmlEventMatchesTheReferenceRules) {
   EXPECT_EQ(out, "<event name=\"X\" name-1=\"n\" a_b=\"1\" a_b-1=\"2\" />\r\n");
 }
 
+TEST(Render, XmlEventsOfEverySizeMatchTheReferenceRules) {
+  // Small events gather their attributes on the stack, larger ones on the heap, and past 64
+  // the repeated-name check switches to sets: every size renders alike.
+  for (const std::size_t count : {1u, 30u, 31u, 32u, 33u, 63u, 64u, 65u, 200u}) {
+    Message m{{"Event", "Big"}};
+    Message attributes{{"name", "Big"}};
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto name = "Var" + std::to_string(i % 40);  // repeats from 40 on
+      const auto value = "value <" + std::to_string(i) + ">";
+      m.add(name, value);
+      attributes.add(name, value);
+    }
+    std::string out;
+    render_xml_event(m, out);
+    EXPECT_EQ(out, "<event" + reference_attributes(attributes, true) + " />\r\n") << count;
+  }
+}
+
 TEST(Render, XmlOutputParsesBack) {
   Message m{{"Action", "X"}, {"Response", "Success"}, {"Data", "<&>\"'\t\r\n"}};
   std::string out;
