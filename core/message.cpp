@@ -74,8 +74,8 @@ void Message::set(std::string_view name, std::string_view value) {
       text_[s.value_at + value.size()] = '\0';
       dead_ += s.value_size - value.size();
     } else {
-      dead_ += s.value_size + 1;
       s.value_at = append(value);
+      dead_ += s.value_size + 1;
     }
     s.value_size = static_cast<std::uint32_t>(value.size());
     compact_if_wasteful();

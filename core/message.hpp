@@ -12,12 +12,13 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ampd {
 
 // A view of one header. Both views are NUL-terminated (plugins' C ABI reads them as C strings)
-// and stay valid until the message is changed or destroyed.
+// and stay valid until the message is changed, moved or destroyed.
 struct Header {
   std::string_view name;
   std::string_view value;
@@ -96,6 +97,19 @@ class Message {
 
   Message() = default;
   Message(std::initializer_list<Header> headers);
+  Message(const Message&) = default;
+  Message& operator=(const Message&) = default;
+  // A moved-from message is empty and usable (its dead-byte count goes with the bytes).
+  Message(Message&& other) noexcept { *this = std::move(other); }
+  Message& operator=(Message&& other) noexcept {
+    if (this == &other) return *this;
+    text_ = std::move(other.text_);
+    spans_ = std::move(other.spans_);
+    dead_ = std::exchange(other.dead_, 0);
+    other.text_.clear();
+    other.spans_.clear();
+    return *this;
+  }
 
   void add(std::string_view name, std::string_view value);
   // Replaces the first header with this name, or appends one.
@@ -111,7 +125,9 @@ class Message {
   std::string get(std::string_view name, std::string_view fallback = {}) const;
   std::vector<std::string> get_all(std::string_view name) const;
 
-  Headers headers() const { return Headers(*this); }
+  Headers headers() const& { return Headers(*this); }
+  // A temporary's headers would dangle before a range-for's body runs.
+  Headers headers() const&& = delete;
   // The header at `index`; throws std::out_of_range past the end.
   Header at(std::size_t index) const {
     if (index >= spans_.size()) throw std::out_of_range("Message::at");

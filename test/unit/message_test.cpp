@@ -71,6 +71,22 @@ TEST(Message, CopiesAreIndependent) {
   EXPECT_EQ(b.get("Queue"), "sales-and-everything-else");
 }
 
+TEST(Message, AMovedFromMessageIsEmptyAndUsable) {
+  // Dead bytes below the compaction threshold must leave with the buffer, or the emptied
+  // message would later compact "more dead bytes than it has".
+  Message a{{"Keep", std::string(5000, 'k')}, {"Queue", std::string(1500, 'q')}};
+  a.set("Queue", "short");
+  Message b = std::move(a);
+  EXPECT_EQ(b.get("Queue"), "short");
+  EXPECT_EQ(b.get("Keep").size(), 5000u);
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): what is checked here
+  a.add("X", "1");
+  a.remove("X");
+  a.set("Y", "2");
+  EXPECT_EQ(a.get("Y"), "2");
+  EXPECT_EQ(a.headers().size(), 1u);
+}
+
 TEST(Message, RepeatedChangesDoNotGrowItWithoutBound) {
   Message m{{"Calls", "0"}, {"Holdtime", "0"}};
   std::size_t largest = 0;
