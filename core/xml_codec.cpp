@@ -2,9 +2,9 @@
 
 #include <tinyxml2.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -41,30 +41,6 @@ struct Attribute {
   std::string_view value;
 };
 
-// The general case, for attribute lists with a repeated name: a repeat gets -1, -2, ...
-// skipping any suffixed name that a real header already uses (Variable, variable, variable-1
-// must stay three names).
-template <typename Attributes>
-void append_attributes_renamed(const Attributes& attributes, bool lower, std::string& out) {
-  std::set<std::string> used;
-  for (const auto& h : attributes) used.insert(to_lower(xml_name(h.name, lower)));
-  std::set<std::string> written;
-  for (const auto& h : attributes) {
-    auto key = xml_name(h.name, lower);
-    if (!written.insert(to_lower(key)).second) {
-      const auto base = key;
-      for (int n = 1;; ++n) {
-        key = base + "-" + std::to_string(n);
-        if (!used.contains(to_lower(key)) && !written.contains(to_lower(key))) break;
-      }
-      written.insert(to_lower(key));
-    }
-    out.append(" ").append(key).append("=\"");
-    append_xml_escaped(h.value, out);
-    out.append("\"");
-  }
-}
-
 // Appends `name` made a valid XML name (what xml_name returns) without a temporary string.
 void append_xml_name(std::string_view name, bool lower, std::string& out) {
   if (name.empty() || !name_char(name.front(), true)) out.push_back('_');
@@ -74,6 +50,65 @@ void append_xml_name(std::string_view name, bool lower, std::string& out) {
     char& c = out[i];
     if (lower) c = ascii_lower(c);
     if (!name_char(c, false)) c = '_';
+  }
+}
+
+// The general case, for attribute lists with a repeated name: a repeat gets -1, -2, ...
+// skipping any suffixed name that a real header already uses (Variable, variable, variable-1
+// must stay three names). Repeats are common (ChanVariable, Variable): two allocations per
+// message, none per header.
+template <typename Attributes>
+void append_attributes_renamed(const Attributes& attributes, bool lower, std::string& out) {
+  std::size_t count = 0, bytes = 0;
+  for (const auto& h : attributes) {
+    ++count;
+    bytes += h.name.size() + 1;
+  }
+  // Lowercased keys back to back: every name as an XML name, then each repeat's suffixed name.
+  // All the room is taken up front (a suffix adds at most 12 bytes), so the views stay valid.
+  std::string keys;
+  keys.reserve(2 * bytes + 16 * count);
+  const auto key_from = [&](std::size_t from) {
+    return std::string_view(keys.data() + from, keys.size() - from);
+  };
+  std::vector<std::string_view> views(3 * count);
+  const std::span<std::string_view> base(views.data(), count);          // in order
+  const std::span<std::string_view> used(views.data() + count, count);  // sorted
+  std::string_view* const written = views.data() + 2 * count;           // sorted, `done` of them
+  std::size_t done = 0, i = 0;
+  for (const auto& h : attributes) {
+    const auto from = keys.size();
+    append_xml_name(h.name, true, keys);
+    base[i++] = key_from(from);
+  }
+  std::copy(base.begin(), base.end(), used.begin());
+  std::sort(used.begin(), used.end());
+  const auto is_written = [&](std::string_view key) {
+    return std::binary_search(written, written + done, key);
+  };
+  i = 0;
+  for (const auto& h : attributes) {
+    auto key = base[i++];
+    int suffix = 0;
+    if (is_written(key)) {
+      const auto from = keys.size();
+      do {
+        keys.resize(from);
+        keys.append(key).append("-").append(std::to_string(++suffix));
+      } while (std::binary_search(used.begin(), used.end(), key_from(from)) ||
+               is_written(key_from(from)));
+      key = key_from(from);
+    }
+    auto* const at = std::upper_bound(written, written + done, key);
+    std::copy_backward(at, written + done, written + done + 1);
+    *at = key;
+    ++done;
+    out.push_back(' ');
+    append_xml_name(h.name, lower, out);
+    if (suffix > 0) out.append("-").append(std::to_string(suffix));
+    out.append("=\"");
+    append_xml_escaped(h.value, out);
+    out.push_back('"');
   }
 }
 

@@ -60,7 +60,17 @@ std::string LoadGen::make_event(uint64_t seq) const {
                       "Uniqueid: load.%llu\r\nSequenceNumber: %llu\r\nTimestamp: %s\r\n\r\n",
                       s, s, s, s, s, ts.c_str());
   }
-  return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  std::string event(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  if (srv_.opt().event_variables > 0 && event.size() >= 2) {
+    // Long values (past any small-string buffer): ampd's cost must not grow per header.
+    event.resize(event.size() - 2);  // reopen the message before its blank line
+    for (int i = 0; i < srv_.opt().event_variables; ++i) {
+      event += "ChanVariable: LOAD_VARIABLE_" + std::to_string(i) + "=value of load event " +
+               std::to_string(seq) + "\r\n";
+    }
+    event += "\r\n";
+  }
+  return event;
 }
 
 }  // namespace sim

@@ -35,6 +35,7 @@ std::string usage() {
          "  --monitor                 modern: simulate res_monitor (Monitor, ChangeMonitor, ...)\n"
          "  --security-events         send SuccessfulAuth/InvalidPassword events\n"
          "  --events-per-second N|max synthetic load events (0 = none, max = as fast as read)\n"
+         "  --event-variables N       add N ChanVariable headers to each load event (0)\n"
          "  --max-output-mib N        per-client output cap before the client is dropped (64)\n"
          "  --answer-delay-ms N       Originate answer delay (default 100)\n"
          "  --auth-fail-delay-ms N    delay before 'Authentication failed' (default 0; Asterisk "
@@ -120,6 +121,13 @@ bool parse_options(int argc, char** argv, Options& opt, bool& help, std::string&
         error = "bad --events-per-second";
         return false;
       }
+    } else if (a == "--event-variables") {
+      if (!need(v)) return false;
+      if (!to_long(v, n) || n < 0 || n > 500) {
+        error = "bad --event-variables (0 to 500)";
+        return false;
+      }
+      opt.event_variables = static_cast<int>(n);
     } else if (a == "--max-output-mib") {
       if (!need(v)) return false;
       if (!to_long(v, n) || n <= 0 || n > 65536) {

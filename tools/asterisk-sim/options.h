@@ -21,6 +21,7 @@ struct Options {
   bool res_monitor = false;                 // modern: simulate res_monitor (Asterisk <= 20)
   bool security_events = false;             // emit SuccessfulAuth/InvalidPassword events
   long events_per_second = 0;               // 0 = none
+  int event_variables = 0;                  // extra ChanVariable headers on each load event
   bool events_max = false;                  // "max": as fast as each client reads
   uint64_t max_output_bytes = 64ull << 20;  // per-client output cap, then the client is dropped
   int answer_delay_ms = 100;                // Originate: time until the far end answers
