@@ -33,12 +33,12 @@ class Message {
   };
 
  public:
-  // The headers in order, as Header views (random access).
+  // The headers in order, as Header views; size() and [] for indexed access.
   class Headers {
    public:
     class iterator {
      public:
-      using iterator_category = std::random_access_iterator_tag;
+      using iterator_category = std::forward_iterator_tag;
       using value_type = Header;
       using difference_type = std::ptrdiff_t;
       using pointer = void;
@@ -62,18 +62,6 @@ class Message {
         auto before = *this;
         ++index_;
         return before;
-      }
-      iterator& operator--() {
-        --index_;
-        return *this;
-      }
-      iterator& operator+=(difference_type n) {
-        index_ += static_cast<std::size_t>(n);
-        return *this;
-      }
-      iterator operator+(difference_type n) const { return iterator(*this) += n; }
-      difference_type operator-(const iterator& other) const {
-        return static_cast<difference_type>(index_) - static_cast<difference_type>(other.index_);
       }
       bool operator==(const iterator& other) const { return index_ == other.index_; }
 
