@@ -15,8 +15,9 @@ namespace ampd {
 
 namespace {
 
-// While a login is being checked, input waits unparsed; a client may pipeline a little.
-constexpr std::size_t kMaxInputWhileLoggingIn = 1024 * 1024;
+// Output that may wait for a client that has not logged in: a few answers' worth, so that an
+// unauthenticated client that sends without reading costs next to nothing.
+constexpr std::size_t kOutputCapBeforeLogin = 64 * 1024;
 
 // Answers are rendered into one reused buffer per thread (the transport copies them out), so
 // an answer costs no allocation once the buffer has grown; a huge one is not kept.
@@ -187,10 +188,37 @@ void ClientSession::on_closed(const std::string& reason) {
   server_.session_closed(id_, reason);
 }
 
+void ClientSession::on_output_drained() {
+  if (closing_ || !awaiting_drain_) return;
+  awaiting_drain_ = false;
+  process_input();
+}
+
+std::size_t ClientSession::output_cap() const {
+  const auto cap = shard_.config().client_output_cap;
+  return logged_in_ ? cap : std::min(cap, kOutputCapBeforeLogin);
+}
+
+void ClientSession::update_input_hold() {
+  const bool hold = !closing_ && (login_pending_ || awaiting_drain_);
+  if (hold == input_held_) return;
+  input_held_ = hold;
+  transport_->hold_input(hold);
+}
+
 void ClientSession::process_input() {
-  while (!closing_ && !login_pending_) {
+  while (!closing_ && !login_pending_ && !awaiting_drain_) {
+    if (transport_->pending_output() >= output_cap()) {
+      // Backpressure: what the client sent stays unread until it takes its answers.
+      awaiting_drain_ = true;
+      transport_->notify_when_drained(output_cap() / 2);
+      break;
+    }
     auto decoded = decoder_.next();
-    if (!decoded) return drop_unfinished_message();
+    if (!decoded) {
+      drop_unfinished_message();
+      break;
+    }
     switch (decoded->kind) {
       case Decoded::Kind::Message:
         handle(decoded->message);
@@ -204,9 +232,7 @@ void ClientSession::process_input() {
         return;
     }
   }
-  if (login_pending_ && decoder_.buffered() > kMaxInputWhileLoggingIn) {
-    fail_fatally("Too much input while the login is being checked");
-  }
+  update_input_hold();
 }
 
 // On a message transport each message is one whole client message: whatever is left unframed

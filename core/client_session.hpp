@@ -55,8 +55,14 @@ class ClientSession : public TransportSink {
  private:
   void on_input(std::string_view bytes, bool whole_message) override;
   void on_closed(const std::string& reason) override;
+  void on_output_drained() override;
 
   void process_input();
+  // What may wait for this client before ampd stops reading its input: answers and events
+  // together; small until it has logged in.
+  std::size_t output_cap() const;
+  // Input waits while a login is checked and while the output is over its cap.
+  void update_input_hold();
   void drop_unfinished_message();
   void handle(const Message& request);
   void handle_login(const Message& request);
@@ -77,7 +83,9 @@ class ClientSession : public TransportSink {
   InputDecoder decoder_;
   WireFormat format_;
   bool logged_in_ = false;
-  bool login_pending_ = false;  // input is left unparsed until the login is decided
+  bool login_pending_ = false;   // input is left unparsed until the login is decided
+  bool awaiting_drain_ = false;  // output over its cap: input waits until it drains
+  bool input_held_ = false;
   bool closing_ = false;
   bool nul_terminated_ = false;  // isFlash on a byte stream
   bool events_on_ = true;

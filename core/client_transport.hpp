@@ -19,6 +19,8 @@ class TransportSink {
   virtual void on_input(std::string_view bytes, bool whole_message) = 0;
   // Once, when the connection is gone; the sink may destroy the transport only after returning.
   virtual void on_closed(const std::string& reason) = 0;
+  // The output fell to the mark given to ClientTransport::notify_when_drained().
+  virtual void on_output_drained() {}
 };
 
 class ClientTransport {
@@ -33,6 +35,11 @@ class ClientTransport {
   // The same, with bytes shared by many clients (added by reference, not copied).
   virtual void send_shared(const SharedBytes& message) = 0;
   virtual std::size_t pending_output() const = 0;
+  // While held, no input reaches the sink: the transport stops reading, and the client's
+  // writes wait in the kernel and then in the client (backpressure).
+  virtual void hold_input(bool held) = 0;
+  // The sink's on_output_drained() once pending_output() is at most `low_water`.
+  virtual void notify_when_drained(std::size_t low_water) = 0;
   // Whether the client has recently been taking its output fast (see Connection).
   virtual bool reading_fast() const = 0;
   // Flushes what is queued, then closes (a WebSocket says goodbye with a close frame first).

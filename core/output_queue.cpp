@@ -13,7 +13,13 @@ void OutputQueue::append(std::string_view bytes) {
       chunks_.back().owned.size() + bytes.size() <= kMaxCopiedChunk) {
     chunks_.back().owned.append(bytes);
   } else {
-    chunks_.push_back(Chunk{{}, std::string(bytes)});
+    Chunk chunk;
+    // Already a chunk behind: this one will fill up too, so it gets its full size at once.
+    // Grown by doubling, a backlog's chunks left as much memory again in freed steps (a
+    // client that did not read took twice its output cap).
+    if (bytes_ >= kMaxCopiedChunk) chunk.owned.reserve(kMaxCopiedChunk);
+    chunk.owned.append(bytes);
+    chunks_.push_back(std::move(chunk));
   }
   bytes_ += bytes.size();
 }

@@ -331,6 +331,7 @@ Connection::~Connection() {
   if (flush_queued_) reactor_->cancel_flush(this);
   stop_reading();
   if (writer_ != nullptr) event_free(writer_);
+  if (drained_ != nullptr) event_free(drained_);
   if (bev_ != nullptr) bufferevent_free(bev_);
 }
 
@@ -387,6 +388,7 @@ void Connection::on_writable(int fd, short, void* self) {
   if (result == OutputQueue::Sent::Error) {
     return conn->shut(std::string("connection error: ") + std::strerror(error));
   }
+  conn->check_drained();
   if (result == OutputQueue::Sent::Full) return;
   if (conn->closing_) return conn->shut("closed");
   conn->want_write(false);  // the backlog is gone: back to writing after each callback
@@ -400,7 +402,35 @@ void Connection::flush() {
   const auto before = output_.size();
   const auto result = output_.send_to(bufferevent_getfd(bev_), SIZE_MAX);
   count_sent(before);
+  check_drained();
   if (result != OutputQueue::Sent::All) want_write(true);
+}
+
+void Connection::notify_when_drained(std::size_t low_water) {
+  if (bev_ == nullptr) return;
+  if (drained_ == nullptr) {
+    drained_ = event_new(reactor_->base_, -1, 0, &Connection::on_drain_due, this);
+    if (drained_ == nullptr) return shut("cannot watch the output drain");
+  }
+  drain_low_water_ = low_water;
+  drain_armed_ = true;
+  // The bufferevent reports a TLS connection's output falling to its write low-water mark.
+  if (tls_) bufferevent_setwatermark(bev_, EV_WRITE, low_water, 0);
+  check_drained();
+}
+
+void Connection::check_drained() {
+  if (!drain_armed_ || bev_ == nullptr || pending_output() > drain_low_water_) return;
+  drain_armed_ = false;
+  if (tls_) bufferevent_setwatermark(bev_, EV_WRITE, 0, 0);
+  // Through an event of its own: flush() runs for many connections at once and calls no
+  // handler, and the handler may write or close from on_drained().
+  event_active(drained_, EV_WRITE, 0);
+}
+
+void Connection::on_drain_due(int, short, void* self) {
+  auto* conn = static_cast<Connection*>(self);
+  if (conn->bev_ != nullptr && conn->handler_ != nullptr) conn->handler_->on_drained();
 }
 
 namespace {
@@ -475,6 +505,8 @@ void Connection::close_after_flush() {
   }
   bufferevent_disable(bev_, EV_READ);
   stop_reading();
+  drain_armed_ = false;  // nothing is read any more; and TLS must report the output empty
+  if (tls_) bufferevent_setwatermark(bev_, EV_WRITE, 0, 0);
   if (pending_output() == 0) return shut("closed");
   want_write(true);  // drained by on_writable (TLS: the bufferevent, then on_write)
 }
@@ -525,7 +557,8 @@ void Connection::on_write(bufferevent*, void* self) {
   auto* conn = static_cast<Connection*>(self);
   if (!conn->tls_) return;  // plain connections write through on_writable
   // A write callback left over from earlier output must not cut off what was queued since.
-  if (conn->closing_ && conn->pending_output() == 0) conn->shut("closed");
+  if (conn->closing_ && conn->pending_output() == 0) return conn->shut("closed");
+  conn->check_drained();
 }
 
 void Connection::on_event(bufferevent*, short what, void* self) {

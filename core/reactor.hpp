@@ -96,6 +96,8 @@ class ConnectionHandler {
   virtual void on_closed(const std::string& reason) = 0;
   // Outbound connections only.
   virtual void on_connected() {}
+  // The output armed by Connection::notify_when_drained() has fallen to its low-water mark.
+  virtual void on_drained() {}
 };
 
 class Connection {
@@ -117,6 +119,9 @@ class Connection {
   // Adds bytes owned by `shared` to the output without copying them.
   void write_shared(const SharedBytes& shared);
   std::size_t pending_output() const;
+  // Calls the handler's on_drained() once, from its own loop pass, when pending_output() is at
+  // most `low_water` (at once, in the next pass, if it already is). Backpressure resumes on it.
+  void notify_when_drained(std::size_t low_water);
   // Plain connections: whether the peer took at least kFastReader bytes within the last 100 to
   // 200 ms. Such a client that is still behind shows the events come faster than clients take
   // them (event intake then waits); a slower one is left to its output cap.
@@ -131,6 +136,7 @@ class Connection {
   void close();
   bool closed() const { return bev_ == nullptr; }
   const std::string& peer() const { return peer_; }
+  Reactor& reactor() const { return *reactor_; }
 
  private:
   friend class Reactor;
@@ -151,12 +157,18 @@ class Connection {
   static void on_write(bufferevent*, void* self);
   static void on_event(bufferevent*, short what, void* self);
   void shut(const std::string& reason);
+  // Called whenever output leaves: fires the drain notification when it is due.
+  void check_drained();
+  static void on_drain_due(int, short, void* self);
 
   Reactor* reactor_ = nullptr;
   bufferevent* bev_ = nullptr;
-  event* reader_ = nullptr;  // plain connections: our read event
-  event* writer_ = nullptr;  // plain connections: our write event, while the socket is full
-  OutputQueue output_;       // plain connections' output (TLS: the bufferevent's)
+  event* reader_ = nullptr;   // plain connections: our read event
+  event* writer_ = nullptr;   // plain connections: our write event, while the socket is full
+  event* drained_ = nullptr;  // activated when armed output has drained (see notify_when_drained)
+  std::size_t drain_low_water_ = 0;
+  bool drain_armed_ = false;
+  OutputQueue output_;  // plain connections' output (TLS: the bufferevent's)
   void count_sent(std::size_t before);
   std::int64_t window_start_ms_ = 0;  // the current 100 ms window of bytes sent
   std::size_t sent_in_window_ = 0;

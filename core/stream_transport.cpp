@@ -17,4 +17,8 @@ void StreamTransport::on_closed(const std::string& reason) {
   if (sink_) sink_->on_closed(reason);
 }
 
+void StreamTransport::on_drained() {
+  if (sink_) sink_->on_output_drained();
+}
+
 }  // namespace ampd

@@ -42,8 +42,20 @@ WebSocketTransport::WebSocketTransport(std::unique_ptr<Connection> connection,
                                        std::shared_ptr<const WebSocketOptions> options)
     : connection_(std::move(connection)),
       options_(std::move(options)),
-      frames_(options_->max_message) {
+      frames_(options_->max_message),
+      resume_(connection_->reactor(), [this] { handle_frames(); }) {
   connection_->set_handler(this);
+}
+
+void WebSocketTransport::hold_input(bool held) {
+  if (held == held_) return;
+  held_ = held;
+  connection_->pause_reading(held);
+  if (!held) resume_.start(0);
+}
+
+void WebSocketTransport::on_drained() {
+  if (sink_) sink_->on_output_drained();
 }
 
 WebSocketTransport::~WebSocketTransport() { connection_->set_handler(nullptr); }
@@ -143,7 +155,7 @@ void WebSocketTransport::serve_file(const HttpRequest& request) {
 }
 
 void WebSocketTransport::handle_frames() {
-  while (state_ == State::Open) {
+  while (state_ == State::Open && !held_) {
     auto frame = frames_.next();
     if (!frame) return;
     switch (frame->kind) {

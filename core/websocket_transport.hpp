@@ -31,6 +31,10 @@ class WebSocketTransport : public ClientTransport, private ConnectionHandler {
   void send(std::string_view message) override;
   void send_shared(const SharedBytes& message) override;
   std::size_t pending_output() const override { return connection_->pending_output(); }
+  void hold_input(bool held) override;
+  void notify_when_drained(std::size_t low_water) override {
+    connection_->notify_when_drained(low_water);
+  }
   bool reading_fast() const override { return connection_->reading_fast(); }
   void close_after_flush() override;
   void close() override { connection_->close(); }
@@ -42,6 +46,7 @@ class WebSocketTransport : public ClientTransport, private ConnectionHandler {
 
   void on_data(std::string_view bytes) override;
   void on_closed(const std::string& reason) override;
+  void on_drained() override;
   void handle_request();
   void serve_file(const HttpRequest& request);
   void handle_frames();
@@ -57,6 +62,8 @@ class WebSocketTransport : public ClientTransport, private ConnectionHandler {
   ws::FrameDecoder frames_;
   std::string close_reason_;  // what the session hears in on_closed, when ampd knows better
   std::string header_;        // reused for frame headers
+  bool held_ = false;         // hold_input(): frames wait, decoded, in frames_
+  Timer resume_;              // delivers the frames that waited, outside hold_input(false)
 };
 
 }  // namespace ampd

@@ -2,6 +2,10 @@
 // every format over WebSocket, events, the page served on the same listener, and wss.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "ampd_instance.hpp"
 #include "process.hpp"
 #include "ws_client.hpp"
@@ -142,6 +146,41 @@ TEST_F(WebSocket, IncompleteMessageIsAnErrorAndTheSessionGoesOn) {
   auto ws = login("mon");
   ws->send_text("<command action=\"ping\" ActionID=\"x\"");
   EXPECT_NE(ws->read_text().find("Incomplete message"), std::string::npos);
+  ws->send_text("Action: Ping\r\nActionID: after");
+  EXPECT_NE(ws->read_text().find("ActionID: after\r\n"), std::string::npos);
+}
+
+// A client that sends without reading is held back (ampd stops reading it once its output is
+// over its cap), then gets every answer, each its own message, in order, once it reads.
+TEST_F(WebSocket, ClientThatDoesNotReadIsHeldBackThenAnsweredInOrder) {
+  auto ws = login("mon");
+  constexpr int kPings = 1'000'000;  // 45 MB sent: more than the cap and the kernel buffers hold
+  std::atomic<int> sent{0};
+  std::thread writer([&] {
+    for (int i = 1; i <= kPings; ++i) {
+      ws->send_text("Action: Ping\r\nActionID: " + std::to_string(i));
+      sent.store(i);
+    }
+  });
+  // ampd stops reading: the writer stalls short of the end.
+  int last = -1;
+  for (int round = 0; round < 100 && sent.load() != last && sent.load() < kPings; ++round) {
+    last = sent.load();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_LT(sent.load(), kPings) << "ampd read every message without its answers being read";
+  int in_order = 0;
+  for (int i = 1; i <= kPings; ++i) {
+    const auto answer = ws->read_text();
+    if (answer.find("ActionID: " + std::to_string(i) + "\r\n") == std::string::npos) {
+      ADD_FAILURE() << "answer " << i << " out of place: " << answer.substr(0, 200);
+      ws->raw().close_write();  // ends the writer's blocked send
+      break;
+    }
+    ++in_order;
+  }
+  writer.join();
+  EXPECT_EQ(in_order, kPings);
   ws->send_text("Action: Ping\r\nActionID: after");
   EXPECT_NE(ws->read_text().find("ActionID: after\r\n"), std::string::npos);
 }

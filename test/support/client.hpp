@@ -27,6 +27,8 @@ class Client {
   // Reads whatever arrives within `wait`.
   std::string drain(std::chrono::milliseconds wait);
   void close_write();
+  // The socket, for tests that drive it themselves (from another thread too).
+  int native_handle() const { return fd_; }
 
  private:
   bool fill(std::chrono::steady_clock::time_point deadline);
