@@ -11,7 +11,9 @@
 
 #include "ami_parser.hpp"
 #include "config.hpp"
+#include "connection.hpp"
 #include "reactor.hpp"
+#include "timer.hpp"
 
 namespace ampd {
 

@@ -16,6 +16,7 @@
 #include "ami_connection.hpp"
 #include "asterisk_gateway.hpp"
 #include "text.hpp"
+#include "timer.hpp"
 
 namespace ampd {
 

@@ -11,6 +11,7 @@
 #include "input_decoder.hpp"
 #include "login.hpp"
 #include "reply.hpp"
+#include "timer.hpp"
 
 namespace ampd {
 

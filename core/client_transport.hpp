@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "connection.hpp"
 #include "reactor.hpp"
 
 namespace ampd {

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "message.hpp"
-#include "reactor.hpp"
+#include "shared_bytes.hpp"
 #include "wire_format.hpp"
 
 namespace ampd {

@@ -9,6 +9,7 @@
 
 #include "client_transport.hpp"
 #include "http_request.hpp"
+#include "timer.hpp"
 #include "web_root.hpp"
 #include "websocket_frame.hpp"
 

@@ -21,13 +21,16 @@
 #include <thread>
 #include <vector>
 
+#include "connection.hpp"
 #include "fuzz_support.hpp"
 #include "input_decoder.hpp"
+#include "listener.hpp"
 #include "native_codec.hpp"
 #include "reactor.hpp"
 #include "secret_hash.hpp"
 #include "server.hpp"
 #include "text.hpp"
+#include "timer.hpp"
 
 using namespace ampd;
 using Clock = std::chrono::steady_clock;

@@ -15,7 +15,9 @@
 #include <cstring>
 #include <thread>
 
+#include "connection.hpp"
 #include "io_shard.hpp"
+#include "listener.hpp"
 #include "output_queue.hpp"
 
 namespace ampd {
