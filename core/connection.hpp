@@ -7,11 +7,11 @@
 #include <string>
 #include <string_view>
 
-#include "output_queue.hpp"
 #include "reactor.hpp"
 #include "shared_bytes.hpp"
 
 struct bufferevent;
+struct event;
 
 namespace ampd {
 
@@ -30,25 +30,28 @@ class ConnectionHandler {
   virtual void on_drained() {}
 };
 
+// A connection's common part: the bufferevent, the handler, closing and the drain notice. Plain
+// sockets (PlainConnection) and TLS (TlsConnection) differ in how they read and write.
 class Connection {
  public:
   // Takes ownership of an accepted socket.
-  Connection(Reactor& reactor, int fd, std::string peer);
+  static std::unique_ptr<Connection> accept(Reactor& reactor, int fd, std::string peer);
   // Takes ownership of an accepted socket whose peer speaks TLS: the server handshake runs
   // first, then the connection behaves like the plain one (a failed handshake is on_closed).
-  Connection(Reactor& reactor, int fd, std::string peer, const TlsContext& tls);
+  static std::unique_ptr<Connection> accept_tls(Reactor& reactor, int fd, std::string peer,
+                                                const TlsContext& tls);
   // Starts a non-blocking connect to a numeric IPv4/IPv6 address.
   static std::unique_ptr<Connection> connect(Reactor& reactor, const std::string& host, int port,
                                              std::string& error);
-  ~Connection();
+  virtual ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void set_handler(ConnectionHandler* handler);
-  void write(std::string_view bytes);
+  void set_handler(ConnectionHandler* handler) { handler_ = handler; }
+  virtual void write(std::string_view bytes) = 0;
   // Adds bytes owned by `shared` to the output without copying them.
-  void write_shared(const SharedBytes& shared);
-  std::size_t pending_output() const;
+  virtual void write_shared(const SharedBytes& shared) = 0;
+  virtual std::size_t pending_output() const = 0;
   // Calls the handler's on_drained() once, from its own loop pass, when pending_output() is at
   // most `low_water` (at once, in the next pass, if it already is). Backpressure resumes on it.
   void notify_when_drained(std::size_t low_water);
@@ -56,7 +59,7 @@ class Connection {
   // 200 ms. Such a client that is still behind shows the events come faster than clients take
   // them (event intake then waits); a slower one is left to its output cap.
   static constexpr std::size_t kFastReader = 256 * 1024;
-  bool reading_fast() const;
+  virtual bool reading_fast() const { return false; }
   // While paused, nothing is read: the peer's writes wait in the kernel and then in its own
   // buffers (backpressure). Remembered across a connect still in progress.
   void pause_reading(bool paused);
@@ -68,49 +71,35 @@ class Connection {
   const std::string& peer() const { return peer_; }
   Reactor& reactor() const { return *reactor_; }
 
- private:
-  friend class Reactor;
+ protected:
   Connection(Reactor& reactor, bufferevent* bev, std::string peer);
-  void output_added();
-  // Writes what the socket takes now; leaves the rest for when it is writable (write interest
-  // on): the bufferevent's for TLS, our own event for plain sockets.
-  void flush();
-  void want_write(bool on);
-  static void on_writable(int fd, short, void* self);
-  // Plain sockets are read by our own event, straight into the reactor's buffer: the
-  // bufferevent's reading costs an ioctl(FIONREAD) per read, an evbuffer copy and an extra loop
-  // pass (deferred callback). TLS connections read through the bufferevent (on_read).
-  bool start_reading(int fd);  // false if libevent refused
-  void stop_reading();
-  static void on_readable(int fd, short, void* self);
-  static void on_read(bufferevent*, void* self);
-  static void on_write(bufferevent*, void* self);
-  static void on_event(bufferevent*, short what, void* self);
+  virtual void set_reading(bool on) = 0;
+  // After close_after_flush() has stopped the reading: closes now, or once the output is sent.
+  virtual void close_when_flushed() = 0;
+  // TLS: where the bufferevent reports the output drained (0 when nothing is armed).
+  virtual void set_drain_mark(std::size_t) {}
+  // Last words before the socket closes (TLS: close_notify), and the implementation's events.
+  virtual void before_shut() {}
   void shut(const std::string& reason);
   // Called whenever output leaves: fires the drain notification when it is due.
   void check_drained();
-  static void on_drain_due(int, short, void* self);
+  // Why the bufferevent ended the connection, for on_closed.
+  static std::string closed_reason(short what);
+  static void on_event(bufferevent*, short what, void* self);
+  virtual void handle_event(short what) = 0;
 
   Reactor* reactor_ = nullptr;
   bufferevent* bev_ = nullptr;
-  event* reader_ = nullptr;   // plain connections: our read event
-  event* writer_ = nullptr;   // plain connections: our write event, while the socket is full
-  event* drained_ = nullptr;  // activated when armed output has drained (see notify_when_drained)
-  std::size_t drain_low_water_ = 0;
-  bool drain_armed_ = false;
-  OutputQueue output_;  // plain connections' output (TLS: the bufferevent's)
-  void count_sent(std::size_t before);
-  std::int64_t window_start_ms_ = 0;  // the current 100 ms window of bytes sent
-  std::size_t sent_in_window_ = 0;
-  std::size_t sent_in_last_window_ = 0;
-  bool connecting_ = false;  // outbound, until the connect completes
-  std::string peer_;
   ConnectionHandler* handler_ = nullptr;
   bool closing_ = false;
-  bool tls_ = false;
   bool read_paused_ = false;
-  bool writing_ = false;       // write interest on: the bufferevent writes the backlog
-  bool flush_queued_ = false;  // in the reactor's list for the end of this callback
+
+ private:
+  static void on_drain_due(int, short, void* self);
+  std::string peer_;
+  event* drained_ = nullptr;  // activated when armed output has drained
+  std::size_t drain_low_water_ = 0;
+  bool drain_armed_ = false;
 };
 
 }  // namespace ampd

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "connection.hpp"
+#include "plain_connection.hpp"
 
 namespace ampd {
 
@@ -90,7 +90,7 @@ void Reactor::run_posted() {
   for (auto& task : tasks) task();
 }
 
-void Reactor::schedule_flush(Connection* connection) {
+void Reactor::schedule_flush(PlainConnection* connection) {
   // Activated events run in order within the loop pass: this one after the callback that is
   // adding output now (and after any made active before it), so writes made together are sent
   // together.
@@ -98,7 +98,7 @@ void Reactor::schedule_flush(Connection* connection) {
   to_flush_.push_back(connection);
 }
 
-void Reactor::cancel_flush(Connection* connection) {
+void Reactor::cancel_flush(PlainConnection* connection) {
   for (auto& queued : to_flush_) {
     if (queued == connection) queued = nullptr;
   }

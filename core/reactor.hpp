@@ -14,7 +14,7 @@ struct event;
 
 namespace ampd {
 
-class Connection;
+class PlainConnection;
 
 class Reactor {
  public:
@@ -35,13 +35,13 @@ class Reactor {
   event_base* base() const { return base_; }
 
  private:
-  friend class Connection;
+  friend class PlainConnection;
   void run_posted();
   // Output added to a connection is written once, after the callback that added it, rather
   // than when the socket next reports writable: one send per connection per loop pass, no
   // write interest toggled in epoll, and no extra loop pass before an answer leaves.
-  void schedule_flush(Connection* connection);
-  void cancel_flush(Connection* connection);
+  void schedule_flush(PlainConnection* connection);
+  void cancel_flush(PlainConnection* connection);
   void flush_all();
 
   // Plain connections read into this, one at a time; their handlers copy what they keep. One
@@ -55,7 +55,7 @@ class Reactor {
   int wakeup_fd_ = -1;  // readable while posted tasks wait
   event* wakeup_ = nullptr;
   event* flush_ = nullptr;
-  std::vector<Connection*> to_flush_;
+  std::vector<PlainConnection*> to_flush_;
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   std::vector<event*> signals_;

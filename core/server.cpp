@@ -149,8 +149,8 @@ void Server::open_session(IoShard& shard, std::uint64_t id, int fd, const std::s
                           const std::shared_ptr<const TlsContext>& tls,
                           const std::shared_ptr<const WebSocketOptions>& websocket) {
   const bool secure = transport == Transport::TlsStream || transport == Transport::TlsWebSocket;
-  auto connection = secure ? std::make_unique<Connection>(shard.reactor(), fd, peer, *tls)
-                           : std::make_unique<Connection>(shard.reactor(), fd, peer);
+  auto connection = secure ? Connection::accept_tls(shard.reactor(), fd, peer, *tls)
+                           : Connection::accept(shard.reactor(), fd, peer);
   Poco::Logger::get("ampd.client").debug("client %s connected", connection->peer());
   std::unique_ptr<ClientTransport> framing;
   if (transport == Transport::WebSocket || transport == Transport::TlsWebSocket) {

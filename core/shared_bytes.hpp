@@ -24,7 +24,7 @@ class SharedBytes {
   const std::string& str() const { return block_->bytes; }
 
  private:
-  friend class Connection;
+  friend class TlsConnection;  // hands its block to libevent
   struct Block {
     std::atomic<std::uint32_t> refs;
     std::string bytes;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -60,6 +61,11 @@ std::string format_peer(const sockaddr* addr) {
     return out;
   }
   return "unknown";
+}
+
+void set_nodelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 }  // namespace ampd

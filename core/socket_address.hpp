@@ -1,4 +1,5 @@
-// Numeric socket addresses as ampd's configuration writes them: "host:port", "[v6]:port".
+// Numeric socket addresses as ampd's configuration writes them ("host:port", "[v6]:port"),
+// and the options ampd sets on its TCP sockets.
 #pragma once
 
 #include <sys/socket.h>
@@ -12,5 +13,7 @@ bool parse_socket_address(const std::string& address, sockaddr_storage& out, int
                           std::string& error);
 // "1.2.3.4:5" or "[::1]:5"; "unknown" for other families.
 std::string format_peer(const sockaddr* addr);
+// Answers and events are small and latency-bound: no Nagle delay.
+void set_nodelay(int fd);
 
 }  // namespace ampd

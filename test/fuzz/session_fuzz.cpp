@@ -74,7 +74,7 @@ class FakeAsterisk {
   explicit FakeAsterisk(Reactor& reactor)
       : reactor_(reactor), listener_(reactor, "127.0.0.1:0", [this](int fd, std::string peer) {
           sessions_.push_back(std::make_unique<FakeAmiSession>(
-              *this, std::make_unique<Connection>(reactor_, fd, std::move(peer))));
+              *this, Connection::accept(reactor_, fd, std::move(peer))));
         }) {}
   int port() const { return listener_.port(); }
   // An event on every connection that logged in with events on.

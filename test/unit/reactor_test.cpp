@@ -81,7 +81,7 @@ TEST(Connection, PausedReadsNothingUntilResumed) {
   Recorder recorder;
   std::unique_ptr<Connection> accepted;
   Listener listener(reactor, "127.0.0.1:0", [&](int fd, std::string peer) {
-    accepted = std::make_unique<Connection>(reactor, fd, std::move(peer));
+    accepted = Connection::accept(reactor, fd, std::move(peer));
     accepted->set_handler(&recorder);
   });
   const int client = connect_to(listener.port());
