@@ -17,6 +17,7 @@ struct AmiResult {
     Busy,     // too many actions waiting for that Asterisk
     NoServer  // no Asterisk server of that name is configured
   };
+
   Status status = Status::Ok;
   std::string error;                // for every status but Ok: a message fit for the client
   Message response;                 // the Response message, client ActionID not included
@@ -28,5 +29,13 @@ struct AmiResult {
   // Asterisk answered Response: Success (or Follows/Goodbye/Pong-like non-errors).
   bool success() const;
 };
+
+// A round trip that failed before Asterisk answered, and why.
+inline AmiResult failed_result(AmiResult::Status status, std::string error) {
+  AmiResult result;
+  result.status = status;
+  result.error = std::move(error);
+  return result;
+}
 
 }  // namespace ampd

@@ -8,13 +8,6 @@ namespace ampd {
 
 namespace {
 
-AmiResult error_result(AmiResult::Status status, std::string error) {
-  AmiResult r;
-  r.status = status;
-  r.error = std::move(error);
-  return r;
-}
-
 // Margin on top of the action's own timeout, which the reactor enforces; this one only guards
 // against a reactor that has stopped.
 constexpr auto kWaitMargin = std::chrono::seconds(2);
@@ -47,9 +40,9 @@ AsteriskServer* AsteriskLink::find(const std::string& name) const {
 }
 
 AmiResult AsteriskLink::no_server(const std::string& server) const {
-  return error_result(AmiResult::Status::NoServer,
-                      servers_.empty() ? "No Asterisk server is configured"
-                                       : "No Asterisk server named '" + server + "'");
+  return failed_result(AmiResult::Status::NoServer,
+                       servers_.empty() ? "No Asterisk server is configured"
+                                        : "No Asterisk server named '" + server + "'");
 }
 
 void AsteriskLink::call_async(const CallContext& context, const std::string& server, Message action,
@@ -75,7 +68,7 @@ AmiResult AsteriskLink::call(const CallContext& context, const std::string& serv
                    [promise](AmiResult r) { promise->set_value(std::move(r)); });
   });
   if (future.wait_for(limit + kWaitMargin) != std::future_status::ready) {
-    return error_result(AmiResult::Status::Timeout, "Timeout waiting for Asterisk");
+    return failed_result(AmiResult::Status::Timeout, "Timeout waiting for Asterisk");
   }
   return future.get();
 }

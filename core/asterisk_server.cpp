@@ -62,12 +62,7 @@ AsteriskServer::AsteriskServer(Reactor& reactor, AsteriskConfig config, ActionId
 AsteriskServer::~AsteriskServer() {
   auto pending = std::move(pending_);
   for (auto& [id, p] : pending) {
-    if (p.done) {
-      AmiResult r;
-      r.status = AmiResult::Status::Down;
-      r.error = "ampd is shutting down";
-      p.done(std::move(r));
-    }
+    if (p.done) p.done(failed_result(AmiResult::Status::Down, "ampd is shutting down"));
   }
 }
 

@@ -26,15 +26,12 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
   reply.action = request.get("Action");
   const Command* command = registry_.find(reply.action);
   if (command == nullptr) {
-    reply.success = false;
-    reply.message = "Unknown command '" + reply.action + "'";
-    return answer(std::move(done), std::move(reply));
+    auto unknown = "Unknown command '" + reply.action + "'";
+    return answer(std::move(done), failed_reply(std::move(reply.action), std::move(unknown)));
   }
   reply.action = command->name;
   if (auto error = check_command(*command, who, request); !error.empty()) {
-    reply.success = false;
-    reply.message = std::move(error);
-    return answer(std::move(done), std::move(reply));
+    return answer(std::move(done), failed_reply(std::move(reply.action), std::move(error)));
   }
 
   if (command->async_handler != nullptr) {
@@ -69,9 +66,9 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
     answer(std::move(job->done), std::move(result));
   });
   if (!posted) {
-    reply.success = false;
-    reply.message = "Server busy: too many commands waiting, try again later";
-    answer(std::move(job->done), std::move(reply));
+    answer(std::move(job->done),
+           failed_reply(std::move(reply.action),
+                        "Server busy: too many commands waiting, try again later"));
   }
 }
 

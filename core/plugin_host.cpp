@@ -141,10 +141,7 @@ void log(ampd_plugin* self, std::int32_t level, const char* text) {
 }
 
 AmiResult link_error(std::string error) {
-  AmiResult r;
-  r.status = AmiResult::Status::Down;
-  r.error = std::move(error);
-  return r;
+  return failed_result(AmiResult::Status::Down, std::move(error));
 }
 
 ampd_ami_result* new_result(AmiResult result) {

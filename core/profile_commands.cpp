@@ -16,14 +16,6 @@ namespace ampd {
 
 namespace {
 
-Reply error(std::string_view action, std::string message) {
-  Reply r;
-  r.action = std::string(action);
-  r.success = false;
-  r.message = std::move(message);
-  return r;
-}
-
 std::string join_types(const UserProfile& user) {
   std::string out;
   for (auto t : user.types) out += (out.empty() ? "" : ",") + std::string(client_type_name(t));
@@ -142,7 +134,7 @@ ProfileCommands::Outcome ProfileCommands::list() {
   std::vector<std::string> problems;
   const auto users = UserStore::load(users_file_, problems);
   if (!users) {
-    out.reply = error("ProfileList", "Cannot read the users file " + users_file_);
+    out.reply = failed_reply("ProfileList", "Cannot read the users file " + users_file_);
     return out;
   }
   out.reply.is_list = true;
@@ -161,8 +153,8 @@ ProfileCommands::Outcome ProfileCommands::get(const Message& request) {
   const auto users = UserStore::load(users_file_, problems);
   const auto* user = users ? users->find(name) : nullptr;
   if (user == nullptr) {
-    out.reply = error("ProfileGet", users ? "No such user '" + name + "'"
-                                          : "Cannot read the users file " + users_file_);
+    out.reply = failed_reply("ProfileGet", users ? "No such user '" + name + "'"
+                                                 : "Cannot read the users file " + users_file_);
     return out;
   }
   out.reply.action = "ProfileGet";
@@ -173,7 +165,7 @@ ProfileCommands::Outcome ProfileCommands::get(const Message& request) {
 ProfileCommands::Outcome ProfileCommands::update(const Message& request, const std::string& by) {
   Outcome out;
   const auto fail = [&](std::string message) {
-    out.reply = error("ProfileUpdate", std::move(message));
+    out.reply = failed_reply("ProfileUpdate", std::move(message));
     return out;
   };
   const auto name = std::string(trim(request.get("Username")));
@@ -239,14 +231,14 @@ ProfileCommands::Outcome ProfileCommands::remove(const Message& request, const s
   const auto name = request.get("Username");
   std::string text, read_error;
   if (!read_text(users_file_, text, read_error)) {
-    out.reply = error("ProfileDelete", read_error);
+    out.reply = failed_reply("ProfileDelete", read_error);
     return out;
   }
   std::vector<std::string> problems;
   const auto ini = IniFile::parse(text, users_file_, problems);
   const auto* section = ini.find(name);
   if (section == nullptr) {
-    out.reply = error("ProfileDelete", "No such user '" + name + "'");
+    out.reply = failed_reply("ProfileDelete", "No such user '" + name + "'");
     return out;
   }
   const auto deleted = section->name;
@@ -255,7 +247,7 @@ ProfileCommands::Outcome ProfileCommands::remove(const Message& request, const s
   const auto new_text = edited.text();
   std::string write_error;
   if (!write_file_atomically(users_file_, new_text, write_error)) {
-    out.reply = error("ProfileDelete", write_error);
+    out.reply = failed_reply("ProfileDelete", write_error);
     return out;
   }
   std::vector<std::string> ignored;

@@ -24,6 +24,15 @@ struct Reply {
   std::vector<Record> records;
 };
 
+// An answer that says the command failed, and why.
+inline Reply failed_reply(std::string action, std::string message) {
+  Reply reply;
+  reply.action = std::move(action);
+  reply.success = false;
+  reply.message = std::move(message);
+  return reply;
+}
+
 // Renders `reply` as the answer to `request` (whose ActionID it carries) in `format`.
 //
 // Native, single:  Action: X / Response: Success|Error / [ActionID] / [Message] / fields / blank

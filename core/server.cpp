@@ -343,11 +343,9 @@ void Server::run_profile_command(ClientSession& session, const Message& request)
   });
   if (!posted) {
     --profile_commands_;
-    Reply busy;
-    busy.action = request.get("Action");
-    busy.success = false;
-    busy.message = "Server busy: too many commands waiting, try again later";
-    session.complete(busy, request);
+    session.complete(failed_reply(request.get("Action"),
+                                  "Server busy: too many commands waiting, try again later"),
+                     request);
   }
 }
 

@@ -43,6 +43,10 @@
 //
 // Thread safety: every public member function locks one mutex, so queries and snapshots may
 // run on a worker thread while the reactor thread feeds events.
+//
+// statistics.cpp is the model and its event handlers (a table from event names),
+// statistics_queries.cpp the StatisticInfo and AgentActivity records, statistics_snapshot.cpp
+// the snapshot file.
 #pragma once
 
 #include <chrono>
@@ -51,6 +55,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -142,7 +147,23 @@ class Statistics {
     std::map<Key, AgentStats> agents;
   };
 
-  // Event handlers; called with the mutex held.
+  // Event handlers, found by event name (case-insensitive); called with the mutex held.
+  struct EventContext;
+  using EventHandler = bool (Statistics::*)(EventContext&);
+  using EventTable = std::unordered_map<std::string, EventHandler>;  // lower-case names
+  static const EventTable& event_table();
+  bool on_caller_join(EventContext& e);
+  bool on_caller_leave(EventContext& e);
+  bool on_caller_abandon(EventContext& e);
+  bool on_queue_params(EventContext& e);
+  bool on_queue_entry(EventContext& e);
+  bool on_agent_called(EventContext& e);
+  bool on_agent_connect(EventContext& e);
+  bool on_agent_complete(EventContext& e);
+  bool on_agent_idle(EventContext& e);
+  bool on_member(EventContext& e);
+  bool on_agent_login(EventContext& e);
+  bool on_agent_logoff(EventContext& e);
   void caller_join(QueueStats& q, const Message& ev, std::int64_t now);
   void caller_leave(QueueStats& q, const Message& ev);
   void member_event(const std::string& server, const std::string& name, const Message& ev,
