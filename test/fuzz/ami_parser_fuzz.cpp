@@ -3,7 +3,7 @@
 // Checks that nothing crashes and that the parser always makes progress.
 #include <cstdint>
 
-#include "ami_parser.hpp"
+#include "asterisk/ami_parser.hpp"
 #include "fuzz_support.hpp"
 
 using namespace ampd;

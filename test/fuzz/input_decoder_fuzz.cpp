@@ -6,9 +6,9 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "input_decoder.hpp"
-#include "json_codec.hpp"
-#include "native_codec.hpp"
+#include "wire/input_decoder.hpp"
+#include "wire/json_codec.hpp"
+#include "wire/native_codec.hpp"
 
 using namespace ampd;
 

@@ -21,16 +21,16 @@
 #include <thread>
 #include <vector>
 
-#include "connection.hpp"
+#include "app/server.hpp"
+#include "auth/secret_hash.hpp"
+#include "base/text.hpp"
 #include "fuzz_support.hpp"
-#include "input_decoder.hpp"
-#include "listener.hpp"
-#include "native_codec.hpp"
-#include "reactor.hpp"
-#include "secret_hash.hpp"
-#include "server.hpp"
-#include "text.hpp"
-#include "timer.hpp"
+#include "net/connection.hpp"
+#include "net/listener.hpp"
+#include "net/reactor.hpp"
+#include "net/timer.hpp"
+#include "wire/input_decoder.hpp"
+#include "wire/native_codec.hpp"
 
 using namespace ampd;
 using Clock = std::chrono::steady_clock;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "clients/http_request.hpp"
+#include "clients/websocket_frame.hpp"
+#include "clients/websocket_handshake.hpp"
 #include "fuzz_support.hpp"
-#include "http_request.hpp"
-#include "websocket_frame.hpp"
-#include "websocket_handshake.hpp"
 
 using namespace ampd;
 using namespace ampd::ws;

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.hpp"
 #include "fuzz_support.hpp"
-#include "text.hpp"
-#include "xml_codec.hpp"
+#include "wire/xml_codec.hpp"
 
 using namespace ampd;
 

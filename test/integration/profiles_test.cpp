@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "ampd_instance.hpp"
-#include "users.hpp"
+#include "auth/users.hpp"
 
 namespace ampd::test {
 namespace {

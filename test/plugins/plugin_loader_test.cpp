@@ -1,4 +1,4 @@
-#include "plugin_loader.hpp"
+#include "commands/plugin_loader.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -9,9 +9,9 @@
 #include <optional>
 #include <sstream>
 
-#include "command_registry.hpp"
-#include "plugin_host.hpp"
-#include "plugin_listing.hpp"
+#include "commands/command_registry.hpp"
+#include "commands/plugin_host.hpp"
+#include "commands/plugin_listing.hpp"
 
 namespace ampd {
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "secret_hash.hpp"
+#include "auth/secret_hash.hpp"
 
 namespace ampd::test {
 

@@ -1,4 +1,4 @@
-#include "ami_parser.hpp"
+#include "asterisk/ami_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "command_dispatcher.hpp"
+#include "commands/command_dispatcher.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "plugin_host.hpp"
+#include "commands/plugin_host.hpp"
 
 namespace ampd {
 namespace {

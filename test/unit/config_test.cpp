@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "config/config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "login.hpp"
-#include "login_cache.hpp"
-#include "network_acl.hpp"
-#include "secret_hash.hpp"
-#include "users.hpp"
+#include "auth/login.hpp"
+#include "auth/login_cache.hpp"
+#include "auth/network_acl.hpp"
+#include "auth/secret_hash.hpp"
+#include "auth/users.hpp"
 
 namespace ampd {
 namespace {

@@ -1,8 +1,8 @@
-#include "http_request.hpp"
+#include "clients/http_request.hpp"
 
 #include <gtest/gtest.h>
 
-#include "http_response.hpp"
+#include "clients/http_response.hpp"
 
 namespace ampd {
 namespace {

@@ -1,4 +1,4 @@
-#include "input_decoder.hpp"
+#include "wire/input_decoder.hpp"
 
 #include <gtest/gtest.h>
 

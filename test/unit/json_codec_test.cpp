@@ -1,12 +1,12 @@
 // The JSON wire format: rendering (messages, replies, events) and decoding through InputDecoder.
-#include "json_codec.hpp"
+#include "wire/json_codec.hpp"
 
 #include <gtest/gtest.h>
 
-#include "event_fanout.hpp"
-#include "input_decoder.hpp"
-#include "message_render.hpp"
-#include "reply.hpp"
+#include "clients/event_fanout.hpp"
+#include "wire/input_decoder.hpp"
+#include "wire/message_render.hpp"
+#include "wire/reply.hpp"
 
 namespace ampd {
 namespace {

@@ -1,6 +1,6 @@
 // Message keeps every name and value in one buffer: the views it hands out, changing headers
 // in place, copying a header within a message and bounded growth under repeated changes.
-#include "message.hpp"
+#include "wire/message.hpp"
 
 #include <gtest/gtest.h>
 

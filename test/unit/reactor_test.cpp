@@ -1,7 +1,7 @@
 // The reactor pieces the I/O threads rely on: a loop with nothing to watch keeps running until
 // stopped, an I/O shard stops even before its loop has begun, and a paused connection reads
 // nothing until resumed (event intake backpressure).
-#include "reactor.hpp"
+#include "net/reactor.hpp"
 
 #include <arpa/inet.h>
 #include <event2/event.h>
@@ -15,10 +15,10 @@
 #include <cstring>
 #include <thread>
 
-#include "connection.hpp"
-#include "io_shard.hpp"
-#include "listener.hpp"
-#include "output_queue.hpp"
+#include "clients/io_shard.hpp"
+#include "net/connection.hpp"
+#include "net/listener.hpp"
+#include "net/output_queue.hpp"
 
 namespace ampd {
 namespace {

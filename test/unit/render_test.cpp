@@ -3,9 +3,9 @@
 #include <random>
 #include <set>
 
-#include "native_codec.hpp"
-#include "text.hpp"
-#include "xml_codec.hpp"
+#include "base/text.hpp"
+#include "wire/native_codec.hpp"
+#include "wire/xml_codec.hpp"
 
 namespace ampd {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "reply.hpp"
+#include "wire/reply.hpp"
 
 namespace ampd {
 namespace {

@@ -1,4 +1,4 @@
-#include "statistics.hpp"
+#include "commands/statistics.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "reply.hpp"
+#include "wire/reply.hpp"
 
 namespace ampd {
 namespace {

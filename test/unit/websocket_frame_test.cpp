@@ -1,4 +1,4 @@
-#include "websocket_frame.hpp"
+#include "clients/websocket_frame.hpp"
 
 #include <gtest/gtest.h>
 

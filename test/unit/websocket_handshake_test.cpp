@@ -1,4 +1,4 @@
-#include "websocket_handshake.hpp"
+#include "clients/websocket_handshake.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,381 @@
+#include "clients/client_session.hpp"
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+
+#include "base/text.hpp"
+#include "clients/io_shard.hpp"
+#include "commands/profile_commands.hpp"
+#include "wire/message_render.hpp"
+#include "wire/responses.hpp"
+
+namespace ampd {
+
+namespace {
+
+// Output that may wait for a client that has not logged in: a few answers' worth, so that an
+// unauthenticated client that sends without reading costs next to nothing.
+constexpr std::size_t kOutputCapBeforeLogin = 64 * 1024;
+
+// Answers are rendered into one reused buffer per thread (the transport copies them out), so
+// an answer costs no allocation once the buffer has grown; a huge one is not kept.
+std::string& render_scratch() {
+  constexpr std::size_t kMaxKept = 256 * 1024;
+  thread_local std::string buffer;
+  if (buffer.capacity() > kMaxKept) std::string().swap(buffer);
+  buffer.clear();
+  return buffer;
+}
+
+std::string timestamp_now() {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(us / 1000000),
+                static_cast<long long>(us % 1000000));
+  return buf;
+}
+
+bool is_login(std::string_view action) {
+  return iequals(action, "login") || iequals(action, "register");
+}
+
+}  // namespace
+
+ClientSession::ClientSession(SessionHost& host, IoShard& shard, std::uint64_t id,
+                             std::unique_ptr<ClientTransport> transport)
+    : host_(host),
+      shard_(shard),
+      id_(id),
+      transport_(std::move(transport)),
+      deadline_(shard.reactor(), [this] { on_deadline(); }),
+      decoder_(shard.config().limits),
+      format_(shard.config().format) {
+  transport_->set_sink(this);
+}
+
+ClientSession::~ClientSession() {
+  if (logged_in_) shard_.logged_in.fetch_sub(1, std::memory_order_relaxed);
+  transport_->set_sink(nullptr);
+}
+
+void ClientSession::start() {
+  // The banner opens an AMI byte stream; a WebSocket's first message is the client's.
+  if (!transport_->message_framed()) transport_->send(shard_.config().banner + "\r\n");
+  arm_deadline();
+}
+
+void ClientSession::arm_deadline() {
+  const auto& c = shard_.config();
+  const auto ms = logged_in_ ? c.idle_timeout_ms : c.login_timeout_ms;
+  if (ms > 0) deadline_.start(ms);
+}
+
+void ClientSession::on_deadline() {
+  if (closing_) return;
+  if (logged_in_) {
+    close_with_error("Idle timeout: nothing received for " +
+                         std::to_string(shard_.config().idle_timeout_ms / 1000) + " s",
+                     "idle timeout");
+  } else {
+    close_with_error("Login timeout: log in within " +
+                         std::to_string(shard_.config().login_timeout_ms / 1000) +
+                         " s of connecting",
+                     "login timeout");
+  }
+}
+
+void ClientSession::close_with_error(const std::string& error, const std::string& category) {
+  Poco::Logger::get("ampd.client")
+      .notice("client %s%s disconnected (%s): %s", transport_->peer(),
+              identity_.user.empty() ? std::string() : " (" + identity_.user + ")", category,
+              error);
+  host_.count_disconnect(category);
+  send(make_error("Unknown", {}, error + "; closing the connection"));
+  closing_ = true;
+  deadline_.cancel();
+  transport_->close_after_flush();
+}
+
+void ClientSession::send(const Message& message) {
+  auto& out = render_scratch();
+  render_message(message, format_, out);
+  write(out);
+}
+
+void ClientSession::write(std::string_view bytes) {
+  if (transport_->closed()) return;
+  transport_->send(bytes);
+  if (nul_terminated_) transport_->send(std::string_view("\0", 1));
+}
+
+void ClientSession::complete(const Reply& reply, const Message& request) {
+  if (in_flight_ > 0) --in_flight_;
+  count_one(shard_.actions_run);
+  auto& out = render_scratch();
+  render_reply(reply, request, format_, out);
+  write(out);
+}
+
+void ClientSession::say_goodbye() {
+  if (closing_) return;
+  if (logged_in_) {
+    send(Message{{"Event", "Shutdown"}, {"Shutdown", "Cleanly"}, {"Restart", "False"}});
+  }
+  closing_ = true;
+  transport_->close_after_flush();
+}
+
+bool ClientSession::sees(const Message& event) const {
+  if (identity_.type != ClientType::Agent) return true;
+  return event_concerns_agent(event, identity_.agent_id, identity_.interfaces);
+}
+
+void ClientSession::deliver_event(RenderedEvent& event) {
+  if (!wants_events() || transport_->closed() || !sees(event.event())) return;
+  const auto cap = shard_.config().client_output_cap;
+  if (transport_->pending_output() >= cap) {
+    if (shard_.config().disconnect_slow_clients) {
+      Poco::Logger::get("ampd.client")
+          .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
+                   transport_->peer(), identity_.user, transport_->pending_output());
+      host_.count_disconnect("slow consumer");
+      closing_ = true;
+      transport_->close();
+      host_.session_closed(id_, "slow consumer");
+      return;
+    }
+    if (dropped_events_++ == 0) {
+      Poco::Logger::get("ampd.client")
+          .warning("client %s (%s) is not reading: dropping its events until it catches up",
+                   transport_->peer(), identity_.user);
+    }
+    return;
+  }
+  if (dropped_events_ > 0) {
+    // Tell the client what it missed before it sees anything newer.
+    send(Message{{"Event", "EventsDropped"},
+                 {"Count", std::to_string(dropped_events_)},
+                 {"Message", "Events were dropped because this client was not reading them"}});
+    dropped_events_ = 0;
+  }
+  transport_->send_shared(event.bytes(format_, nul_terminated_));
+  count_one(shard_.delivered_events);
+}
+
+bool ClientSession::holds_back_events() const {
+  if (closing_ || transport_->closed()) return false;
+  const auto behind = std::min<std::size_t>(256 * 1024, shard_.config().client_output_cap / 4);
+  return transport_->pending_output() > behind && transport_->reading_fast();
+}
+
+void ClientSession::on_input(std::string_view bytes, bool whole_message) {
+  if (closing_) return;
+  if (logged_in_ && shard_.config().idle_timeout_ms > 0) arm_deadline();
+  if (!whole_message) {
+    decoder_.append(bytes);
+    return process_input();
+  }
+  decoder_.append_whole_message(bytes);
+  process_input();
+}
+
+void ClientSession::on_closed(const std::string& reason) {
+  closing_ = true;
+  host_.session_closed(id_, reason);
+}
+
+void ClientSession::on_output_drained() {
+  if (closing_ || !awaiting_drain_) return;
+  awaiting_drain_ = false;
+  process_input();
+}
+
+std::size_t ClientSession::output_cap() const {
+  const auto cap = shard_.config().client_output_cap;
+  return logged_in_ ? cap : std::min(cap, kOutputCapBeforeLogin);
+}
+
+void ClientSession::update_input_hold() {
+  const bool hold = !closing_ && (login_pending_ || awaiting_drain_);
+  if (hold == input_held_) return;
+  input_held_ = hold;
+  transport_->hold_input(hold);
+}
+
+void ClientSession::process_input() {
+  while (!closing_ && !login_pending_ && !awaiting_drain_) {
+    if (transport_->pending_output() >= output_cap()) {
+      // Backpressure: what the client sent stays unread until it takes its answers.
+      awaiting_drain_ = true;
+      transport_->notify_when_drained(output_cap() / 2);
+      break;
+    }
+    auto decoded = decoder_.next();
+    if (!decoded) {
+      drop_unfinished_message();
+      break;
+    }
+    switch (decoded->kind) {
+      case Decoded::Kind::Message:
+        handle(decoded->message);
+        break;
+      case Decoded::Kind::Error:
+        send(make_error(decoded->message.get("Action", "Unknown"), decoded->message,
+                        decoded->error));
+        break;
+      case Decoded::Kind::Fatal:
+        fail_fatally(decoded->error);
+        return;
+    }
+  }
+  update_input_hold();
+}
+
+// On a message transport each message is one whole client message: whatever is left unframed
+// was cut short (an XML element or JSON object never closed) and must not join the next one.
+void ClientSession::drop_unfinished_message() {
+  if (!transport_->message_framed() || decoder_.buffered() == 0) return;
+  decoder_.discard();
+  send(make_error("Unknown", {},
+                  "Incomplete message: each WebSocket message must hold one whole message"));
+}
+
+void ClientSession::fail_fatally(const std::string& error) {
+  close_with_error(error, "protocol error");
+}
+
+void ClientSession::handle(const Message& request) {
+  auto action_header = request.find("Action");
+  if (!action_header || action_header->empty()) {
+    send(make_error("Unknown", request, "Missing action in request"));
+    return;
+  }
+  const auto& action = *action_header;
+  if (is_login(action)) return handle_login(request);
+  if (iequals(action, "ping")) {
+    auto pong = make_response("Ping", "Success", request);
+    pong.add("Ping", "Pong");
+    pong.add("Timestamp", timestamp_now());
+    return send(pong);
+  }
+  if (iequals(action, "logoff") || iequals(action, "logout")) {
+    send(make_response("Logoff", "Goodbye", request, "Thanks for all the fish."));
+    closing_ = true;
+    transport_->close_after_flush();
+    return;
+  }
+  if (iequals(action, "challenge")) return handle_challenge(request);
+  if (!logged_in_) {
+    return send(make_error(action, request,
+                           "Not logged in: send Action: Login (Username, Secret, Type) first"));
+  }
+  if (iequals(action, "events")) return handle_events(request);
+  if (is_profile_command(action)) return handle_profile(request);
+  if (iequals(action, "StatisticInfo") || iequals(action, "AgentActivity")) {
+    if (iequals(action, "AgentActivity") && request.get("Agent").empty()) {
+      return send(make_error(action, request, "AgentActivity requires the argument Agent"));
+    }
+    ++in_flight_;
+    return host_.run_statistics(shard_, id_, request);
+  }
+  if (shard_.knows(action)) {
+    if (host_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
+    if (in_flight_ >= shard_.config().max_in_flight) {
+      return send(make_error(action, request,
+                             "Too many commands in flight (limit " +
+                                 std::to_string(shard_.config().max_in_flight) +
+                                 "): wait for answers before sending more"));
+    }
+    ++in_flight_;
+    return host_.run_command(shard_, identity_, id_, request);
+  }
+  send(make_error("Unknown", request, "Unknown command '" + std::string(action) + "'"));
+}
+
+void ClientSession::handle_login(const Message& request) {
+  if (logged_in_) {
+    return send(make_error("Login", request, "Already logged in as " + identity_.user));
+  }
+  // The answer uses the format the client asks for, even when the login fails.
+  format_ = login_reply_format(request, *shard_.users(), shard_.config().format);
+  if (const auto wait = host_.login_blocked_for(peer()); wait > 0) {
+    return send(make_error(
+        "Login", request,
+        "Too many failed logins from this address: try again in " + std::to_string(wait) + " s"));
+  }
+  login_pending_ = true;
+  if (!host_.check_login_async(*this, request)) {
+    login_pending_ = false;
+    send(make_error("Login", request, "Server busy, try again"));
+  }
+}
+
+void ClientSession::on_login_checked(const Message& request, const LoginResult& result) {
+  login_pending_ = false;
+  challenge_.clear();  // one login attempt per challenge
+  if (result.ok) {
+    logged_in_ = true;
+    shard_.logged_in.fetch_add(1, std::memory_order_relaxed);
+    deadline_.cancel();
+    arm_deadline();
+    identity_ = result.identity;
+    format_ = result.format;
+    nul_terminated_ = result.is_flash && !transport_->message_framed();
+    if (auto events = request.find("Events")) parse_bool(*events, events_on_);
+    Poco::Logger::get("ampd.client")
+        .information("login: %s as %s%s from %s", identity_.user,
+                     std::string(client_type_name(identity_.type)),
+                     identity_.agent_id.empty() ? std::string() : " " + identity_.agent_id,
+                     transport_->peer());
+    send(make_response("Login", "Success", request, result.message));
+  } else {
+    if (result.bad_credentials) host_.login_failed(peer());
+    Poco::Logger::get("ampd.client")
+        .notice("login refused from %s: %s", transport_->peer(), result.message);
+    send(make_error("Login", request, result.message));
+  }
+  process_input();
+}
+
+// MD5 challenge login, as Asterisk does it (asterisk-java always logs in this way): the client
+// answers with md5(challenge + secret), which needs the user's challenge_secret.
+void ClientSession::handle_challenge(const Message& request) {
+  if (!iequals(request.get("AuthType"), "MD5")) {
+    return send(make_error("Challenge", request, "Must specify AuthType: MD5"));
+  }
+  challenge_ = random_challenge();
+  auto reply = make_response("Challenge", "Success", request);
+  reply.add("Challenge", challenge_);
+  send(reply);
+}
+
+void ClientSession::handle_profile(const Message& request) {
+  const auto action = request.get("Action");
+  if (identity_.type != ClientType::Administrator) {
+    return send(make_error(action, request,
+                           "Permission denied: " + action + " requires administrator privilege"));
+  }
+  if (!iequals(action, "ProfileList") && request.get("Username").empty()) {
+    return send(make_error(action, request, action + " requires the argument Username"));
+  }
+  ++in_flight_;
+  host_.run_profile_command(*this, request);
+}
+
+void ClientSession::handle_events(const Message& request) {
+  auto mask = request.find("EventMask");
+  if (!mask) mask = request.find("Events");
+  bool on = true;
+  if (!mask || !parse_bool(*mask, on)) {
+    return send(make_error("Events", request, "Events requires EventMask: on or off"));
+  }
+  events_on_ = on;
+  auto reply = make_response("Events", "Success", request);
+  reply.add("Events", on ? "On" : "Off");
+  send(reply);
+}
+
+}  // namespace ampd

@@ -1,0 +1,38 @@
+// What a client session asks of the rest of ampd, so that clients/ does not depend on the
+// server that wires it. Called on the session's shard thread; answers come back later through
+// ClientSession::complete and ClientSession::on_login_checked, on that thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "auth/login.hpp"
+#include "wire/message.hpp"
+
+namespace ampd {
+
+class ClientSession;
+class IoShard;
+
+class SessionHost {
+ public:
+  virtual ~SessionHost() = default;
+
+  // SIGTERM has begun: new commands are refused.
+  virtual bool stopping() const = 0;
+  // Checks a login on a worker; false when none can take it now.
+  virtual bool check_login_async(ClientSession& session, const Message& request) = 0;
+  // Seconds before this peer may try to log in again (0: now), and a failure to count.
+  virtual long login_blocked_for(const std::string& peer) = 0;
+  virtual void login_failed(const std::string& peer) = 0;
+  // Runs a command from the command table; its answer reaches the session through complete().
+  virtual void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
+                           const Message& request) = 0;
+  virtual void run_statistics(IoShard& shard, std::uint64_t id, const Message& request) = 0;
+  virtual void run_profile_command(ClientSession& session, const Message& request) = 0;
+  // The session's connection is gone: it is destroyed once its callback has returned.
+  virtual void session_closed(std::uint64_t id, const std::string& reason) = 0;
+  virtual void count_disconnect(const std::string& category) = 0;
+};
+
+}  // namespace ampd

@@ -1,0 +1,58 @@
+// Runs plugin commands for client sessions: checks privilege and required arguments on the
+// reactor, runs the handler on a worker (or an asynchronous one on the reactor), and hands the
+// Reply back on the reactor.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+#include "asterisk/asterisk_gateway.hpp"
+#include "auth/login.hpp"
+#include "commands/command_registry.hpp"
+#include "net/worker_pool.hpp"
+#include "wire/message.hpp"
+#include "wire/reply.hpp"
+
+namespace ampd {
+
+class CommandDispatcher {
+ public:
+  using PostToReactor = std::function<void(std::function<void()>)>;
+
+  CommandDispatcher(const CommandRegistry& registry, WorkerPool& workers, AsteriskGateway& gateway,
+                    PostToReactor post_to_reactor)
+      : registry_(registry),
+        workers_(workers),
+        gateway_(gateway),
+        post_(std::move(post_to_reactor)) {}
+
+  bool knows(std::string_view action) const { return registry_.find(action) != nullptr; }
+
+  // Checks privilege (administrator > agent > monitor; the error names the privilege needed)
+  // and required arguments (the error names the missing one) and answers errors itself;
+  // otherwise runs the handler on a worker, or an async handler right here. A full worker queue
+  // is answered at once with a busy error. `done` always runs on the reactor thread, never
+  // before dispatch returns. The request's optional Server field picks the Asterisk server.
+  void dispatch(const Identity& who, std::uint64_t session_id, const Message& request,
+                std::function<void(Reply)> done);
+
+  // Commands dispatched and not answered yet, whether or not their client is still there.
+  // Reactor thread.
+  unsigned in_flight() const { return in_flight_; }
+
+ private:
+  void answer(std::function<void(Reply)> done, Reply reply);
+
+  const CommandRegistry& registry_;
+  WorkerPool& workers_;
+  AsteriskGateway& gateway_;
+  PostToReactor post_;
+  unsigned in_flight_ = 0;
+};
+
+// The check dispatch() makes before running a command: empty if `who` may run it with these
+// fields, else the error message.
+std::string check_command(const Command& command, const Identity& who, const Message& request);
+
+}  // namespace ampd

@@ -1,0 +1,62 @@
+// The daemon's side of the plugin ABI: the ampd_host function table, and the state behind the
+// opaque handles it gives plugins.
+#pragma once
+
+#include <ampd/plugin_abi.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asterisk/asterisk_gateway.hpp"
+#include "auth/login.hpp"
+#include "commands/command_registry.hpp"
+#include "wire/message.hpp"
+#include "wire/reply.hpp"
+
+namespace ampd {
+
+// What an ampd_plugin* points at: one plugin as the host sees it.
+struct PluginState {
+  std::string name;
+  std::string file;
+  CommandRegistry* registry = nullptr;
+  bool loading = false;               // register_command is allowed only while true
+  std::string registration_error;     // the first refused registration, if any
+  std::vector<std::string> commands;  // canonical names it registered
+};
+
+// One command to run: everything a handler may ask the host about.
+struct HandlerCall {
+  const Command& command;
+  const Message& fields;
+  const Identity& who;
+  std::string server;  // "" = the default Asterisk server
+  CallContext context;
+  AsteriskGateway& gateway;
+};
+
+const ampd_host* plugin_host_table();
+
+inline ampd_plugin* to_handle(PluginState& state) { return reinterpret_cast<ampd_plugin*>(&state); }
+
+// Runs the command's handler into `reply` (reply.action already set). Never throws: a handler
+// that throws or crashes out through the C boundary gives an error reply.
+void run_handler(const HandlerCall& call, Reply& reply);
+
+// What an asynchronous command needs beyond its Command: copies, since it outlives the request.
+struct AsyncCall {
+  Identity who;
+  Message fields;
+  std::string server;
+  CallContext context;
+};
+
+// Starts the command's async_handler on the reactor thread. Returns the reply if the handler
+// finished it at once; otherwise `done` gets it later, on the reactor thread, when the plugin
+// finishes it (usually from an Asterisk answer).
+std::optional<Reply> start_async_handler(const Command& command, AsyncCall call,
+                                         AsteriskGateway& gateway, std::function<void(Reply)> done);
+
+}  // namespace ampd

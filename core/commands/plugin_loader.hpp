@@ -1,0 +1,63 @@
+// Loads command plugins (*.so) and keeps them open until shutdown. A plugin that cannot be used
+// is refused with one log line naming the file and the reason; the daemon carries on.
+#pragma once
+
+#include <ampd/plugin_abi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands/command_registry.hpp"
+#include "commands/plugin_host.hpp"
+
+namespace ampd {
+
+struct LoadedPlugin {
+  std::string file;
+  std::string name;
+  std::string version;
+  std::vector<std::string> commands;
+};
+
+struct RefusedPlugin {
+  std::string file;
+  std::string reason;
+};
+
+class PluginLoader {
+ public:
+  explicit PluginLoader(CommandRegistry& registry) : registry_(registry) {}
+  ~PluginLoader() { unload_all(); }
+  PluginLoader(const PluginLoader&) = delete;
+  PluginLoader& operator=(const PluginLoader&) = delete;
+
+  // Loads every *.so in `dir`, in name order, so which of two plugins wins a command name does
+  // not depend on the file system. False if the directory cannot be read.
+  bool load_directory(const std::string& dir);
+  // False (logged and listed in refused()) when the plugin is refused.
+  bool load_file(const std::string& path);
+  // Runs each plugin's unload(), drops its commands and closes it, newest first. Call only
+  // when no handler can run any more (the worker pool has stopped).
+  void unload_all();
+
+  std::vector<LoadedPlugin> loaded() const;
+  const std::vector<RefusedPlugin>& refused() const { return refused_; }
+
+ private:
+  struct Open {
+    LoadedPlugin info;
+    void* handle = nullptr;
+    const ampd_plugin_descriptor* descriptor = nullptr;
+    std::unique_ptr<PluginState> state;
+  };
+
+  bool refuse(const std::string& file, const std::string& reason, void* handle = nullptr);
+  void drop_commands(const std::string& plugin);
+
+  CommandRegistry& registry_;
+  std::vector<Open> open_;
+  std::vector<RefusedPlugin> refused_;
+};
+
+}  // namespace ampd
