@@ -11,6 +11,7 @@
 #include "base/text.hpp"
 #include "clients/stream_transport.hpp"
 #include "clients/websocket_transport.hpp"
+#include "commands/core_commands.hpp"
 
 namespace ampd {
 
@@ -97,8 +98,7 @@ void Server::publish_settings() {
   auto settings = std::make_shared<SessionSettings>();
   settings->config = config_;
   settings->users = users_;
-  for (const auto* command : registry_.commands())
-    settings->commands.insert(to_lower(command->name));
+  settings->commands = registry_;
   std::shared_ptr<const SessionSettings> published = std::move(settings);
   for (auto& shard : shards_) {
     shard->run([shard = shard.get(), published] { shard->set_settings(published); });
@@ -192,18 +192,23 @@ void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
   reactor_.post([dispatch, who, request] { dispatch(who, request); });
 }
 
-void Server::run_statistics(IoShard& shard, std::uint64_t id, const Message& request) {
-  auto answer = [this, id](const Message& command) {
-    with_session(id, [reply = statistics_command(command), command](ClientSession& s) {
-      s.complete(reply, command);
-    });
-  };
-  if (shard.is_main()) return answer(request);
-  reactor_.post([answer, request] { answer(request); });
+CoreHandler Server::core_handler(CoreVerb verb) {
+  if (verb == CoreVerb::StatisticInfo || verb == CoreVerb::AgentActivity) {
+    return [this, verb](const Identity&, const Message& request, std::function<void(Reply)> done) {
+      done(statistics_command(verb, request));
+    };
+  }
+  return
+      [this, verb](const Identity& who, const Message& request, std::function<void(Reply)> done) {
+        run_profile_command(verb, who, request, std::move(done));
+      };
 }
 
 void Server::load_plugins() {
   const auto dir = config_.plugin_dir.empty() ? std::string(kDefaultPluginDir) : config_.plugin_dir;
+  // The core's commands first, afresh: [permissions] may have changed since they were added.
+  registry_.remove_plugin(kCorePlugin);
+  add_core_commands(registry_, [this](CoreVerb verb) { return core_handler(verb); });
   plugins_ = std::make_unique<PluginLoader>(registry_);
   if (!plugins_->load_directory(dir)) {
     Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
@@ -286,7 +291,7 @@ void Server::begin_shutdown() {
   shutdown_deadline_ =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_timeout_ms);
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] {
-    const bool idle = dispatcher_->in_flight() == 0 && profile_commands_ == 0;
+    const bool idle = dispatcher_->in_flight() == 0;
     if (idle || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
   });
   shutdown_timer_->start(20, true);
@@ -306,46 +311,46 @@ void Server::finish_shutdown() {
 
 void Server::apply_permissions() {
   for (const auto& [name, type] : config_.permissions) {
-    if (registry_.set_privilege(name, type)) {
+    std::string error;
+    if (registry_.set_privilege(name, type, error)) {
       Poco::Logger::get("ampd").information("permissions: %s needs %s", name,
                                             std::string(client_type_name(type)));
-    } else {
+    } else if (error == "no such command") {
       Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
+    } else {
+      Poco::Logger::get("ampd").warning("[permissions] %s: %s; ignored", name, error);
     }
   }
 }
 
-void Server::run_profile_command(ClientSession& session, const Message& request) {
-  const auto id = session.id();
-  const auto by = session.identity().user;
-  ++profile_commands_;
-  const bool posted = workers_.try_post([this, id, request, by] {
-    auto outcome = profiles_.run(request.get("Action"), request, by);
-    reactor_.post([this, id, request, outcome = std::move(outcome)] {
-      --profile_commands_;
+void Server::run_profile_command(CoreVerb verb, const Identity& who, const Message& request,
+                                 std::function<void(Reply)> done) {
+  auto job = [this, verb, request, by = who.user, done]() {
+    auto outcome = profiles_.run(verb, request, by);
+    reactor_.post([this, outcome = std::move(outcome), done] {
       if (outcome.users) {
         users_ = outcome.users;
         publish_settings();
       }
-      with_session(
-          id, [reply = outcome.reply, request](ClientSession& s) { s.complete(reply, request); });
-      if (outcome.deleted_user.empty()) return;
-      for (auto& shard : shards_) {
-        shard->run([shard = shard.get(), user = outcome.deleted_user] {
-          shard->for_each([&user](ClientSession& s) {
-            if (s.logged_in() && iequals(s.identity().user, user)) {
-              s.close_with_error("Your profile was deleted", "profile deleted");
-            }
-          });
-        });
-      }
+      done(outcome.reply);
+      if (!outcome.deleted_user.empty()) close_sessions_of(outcome.deleted_user);
     });
-  });
-  if (!posted) {
-    --profile_commands_;
-    session.complete(failed_reply(request.get("Action"),
-                                  "Server busy: too many commands waiting, try again later"),
-                     request);
+  };
+  if (!workers_.try_post(std::move(job))) {
+    done(failed_reply(request.get("Action"),
+                      "Server busy: too many commands waiting, try again later"));
+  }
+}
+
+void Server::close_sessions_of(const std::string& user) {
+  for (auto& shard : shards_) {
+    shard->run([shard = shard.get(), user] {
+      shard->for_each([&user](ClientSession& s) {
+        if (s.logged_in() && iequals(s.identity().user, user)) {
+          s.close_with_error("Your profile was deleted", "profile deleted");
+        }
+      });
+    });
   }
 }
 
@@ -440,7 +445,7 @@ void Server::save_statistics(bool now) {
   if (now || !workers_.try_post(save)) save();
 }
 
-Reply Server::statistics_command(const Message& request) {
+Reply Server::statistics_command(CoreVerb verb, const Message& request) {
   const auto now = std::chrono::system_clock::now();
   std::int64_t logged_in = 0;
   std::uint64_t actions = 1;  // this one, answered after the counters are read
@@ -452,7 +457,7 @@ Reply Server::statistics_command(const Message& request) {
   }
   statistics_.set_counters(
       {static_cast<std::uint64_t>(std::max<std::int64_t>(logged_in, 0)), actions, delivered});
-  if (iequals(request.get("Action"), "AgentActivity")) {
+  if (verb == CoreVerb::AgentActivity) {
     return statistics_.agent_activity(request.get("Agent"), now);
   }
   return statistics_.statistic_info(request.get("Type"), request.get("Queue"), request.get("Agent"),

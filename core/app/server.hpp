@@ -59,11 +59,10 @@ class Server : public AsteriskEventSink, public SessionHost {
   // Checks a login on a worker; the session hears back on its thread if still connected.
   bool check_login_async(ClientSession& session, const Message& request) override;
   void session_closed(std::uint64_t id, const std::string& reason) override;
-  // Runs a plugin command or StatisticInfo/AgentActivity on the main reactor; the answer
-  // reaches the session through complete().
+  // Runs a command of the table on the main reactor; the answer reaches the session through
+  // complete().
   void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                    const Message& request) override;
-  void run_statistics(IoShard& shard, std::uint64_t id, const Message& request) override;
 
   // The session with this id, if it is still connected; on its shard's thread only.
   ClientSession* session(std::uint64_t id) { return shard_of(id).find(id); }
@@ -75,10 +74,8 @@ class Server : public AsteriskEventSink, public SessionHost {
   void on_link_state(const std::string& server, bool up) override;
 
   // StatisticInfo / AgentActivity, answered from ampd's own state. Main reactor.
-  Reply statistics_command(const Message& request);
+  Reply statistics_command(CoreVerb verb, const Message& request);
 
-  // A Profile* command for `session`, run on a worker; the answer reaches the session later.
-  void run_profile_command(ClientSession& session, const Message& request) override;
   void count_disconnect(const std::string& category) override {
     std::lock_guard lock(disconnects_mutex_);
     ++disconnects_[category];
@@ -113,6 +110,12 @@ class Server : public AsteriskEventSink, public SessionHost {
   // fast is behind, and resumes when neither holds.
   void check_event_intake();
   static std::shared_ptr<const WebSocketOptions> make_websocket_options(const Config& config);
+  // The handler of each core command the dispatcher runs.
+  CoreHandler core_handler(CoreVerb verb);
+  void run_profile_command(CoreVerb verb, const Identity& who, const Message& request,
+                           std::function<void(Reply)> done);
+  // ProfileDelete: the deleted user's sessions are closed.
+  void close_sessions_of(const std::string& user);
   void load_plugins();
   void apply_permissions();
   void save_statistics(bool now);
@@ -145,7 +148,6 @@ class Server : public AsteriskEventSink, public SessionHost {
   std::shared_ptr<const WebSocketOptions> websocket_options_;  // with listen_ws or listen_wss
   std::vector<std::unique_ptr<IoShard>> shards_;               // session id % size picks the shard
   std::atomic<std::size_t> clients_{0};                        // connected, on every shard
-  std::atomic<unsigned> profile_commands_{0};                  // Profile* commands on workers
   std::uint64_t next_session_id_ = 1;
   Reloader reloader_;
   std::atomic<bool> stopping_{false};

@@ -6,7 +6,7 @@
 
 #include "base/text.hpp"
 #include "clients/io_shard.hpp"
-#include "commands/profile_commands.hpp"
+#include "commands/core_commands.hpp"
 #include "wire/message_render.hpp"
 #include "wire/responses.hpp"
 
@@ -36,10 +36,6 @@ std::string timestamp_now() {
   std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(us / 1000000),
                 static_cast<long long>(us % 1000000));
   return buf;
-}
-
-bool is_login(std::string_view action) {
-  return iequals(action, "login") || iequals(action, "register");
 }
 
 }  // namespace
@@ -254,45 +250,56 @@ void ClientSession::handle(const Message& request) {
     return;
   }
   const auto& action = *action_header;
-  if (is_login(action)) return handle_login(request);
-  if (iequals(action, "ping")) {
-    auto pong = make_response("Ping", "Success", request);
-    pong.add("Ping", "Pong");
-    pong.add("Timestamp", timestamp_now());
-    return send(pong);
-  }
-  if (iequals(action, "logoff") || iequals(action, "logout")) {
-    send(make_response("Logoff", "Goodbye", request, "Thanks for all the fish."));
-    closing_ = true;
-    transport_->close_after_flush();
-    return;
-  }
-  if (iequals(action, "challenge")) return handle_challenge(request);
-  if (!logged_in_) {
+  const Command* command = shard_.command(action);
+  if (!logged_in_ && (command == nullptr || !command->before_login)) {
     return send(make_error(action, request,
                            "Not logged in: send Action: Login (Username, Secret, Type) first"));
   }
-  if (iequals(action, "events")) return handle_events(request);
-  if (is_profile_command(action)) return handle_profile(request);
-  if (iequals(action, "StatisticInfo") || iequals(action, "AgentActivity")) {
-    if (iequals(action, "AgentActivity") && request.get("Agent").empty()) {
-      return send(make_error(action, request, "AgentActivity requires the argument Agent"));
-    }
-    ++in_flight_;
-    return host_.run_statistics(shard_, id_, request);
+  if (command == nullptr) {
+    return send(make_error("Unknown", request, "Unknown command '" + std::string(action) + "'"));
   }
-  if (shard_.knows(action)) {
-    if (host_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
-    if (in_flight_ >= shard_.config().max_in_flight) {
-      return send(make_error(action, request,
-                             "Too many commands in flight (limit " +
-                                 std::to_string(shard_.config().max_in_flight) +
-                                 "): wait for answers before sending more"));
+  if (answered_in_session(command->verb)) {
+    // Answered at once, so neither the in-flight cap nor the shutdown refusal applies.
+    if (logged_in_) {
+      if (auto error = check_command(*command, identity_, request); !error.empty()) {
+        return send(make_error(action, request, error));
+      }
     }
-    ++in_flight_;
-    return host_.run_command(shard_, identity_, id_, request);
+    return answer_in_session(command->verb, request);
   }
-  send(make_error("Unknown", request, "Unknown command '" + std::string(action) + "'"));
+  if (host_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
+  if (in_flight_ >= shard_.config().max_in_flight) {
+    return send(make_error(action, request,
+                           "Too many commands in flight (limit " +
+                               std::to_string(shard_.config().max_in_flight) +
+                               "): wait for answers before sending more"));
+  }
+  ++in_flight_;
+  host_.run_command(shard_, identity_, id_, request);
+}
+
+void ClientSession::answer_in_session(CoreVerb verb, const Message& request) {
+  switch (verb) {
+    case CoreVerb::Login:
+      return handle_login(request);
+    case CoreVerb::Ping: {
+      auto pong = make_response("Ping", "Success", request);
+      pong.add("Ping", "Pong");
+      pong.add("Timestamp", timestamp_now());
+      return send(pong);
+    }
+    case CoreVerb::Logoff:
+      send(make_response("Logoff", "Goodbye", request, "Thanks for all the fish."));
+      closing_ = true;
+      transport_->close_after_flush();
+      return;
+    case CoreVerb::Challenge:
+      return handle_challenge(request);
+    case CoreVerb::Events:
+      return handle_events(request);
+    default:
+      return;  // not a session's (see answered_in_session)
+  }
 }
 
 void ClientSession::handle_login(const Message& request) {
@@ -350,19 +357,6 @@ void ClientSession::handle_challenge(const Message& request) {
   auto reply = make_response("Challenge", "Success", request);
   reply.add("Challenge", challenge_);
   send(reply);
-}
-
-void ClientSession::handle_profile(const Message& request) {
-  const auto action = request.get("Action");
-  if (identity_.type != ClientType::Administrator) {
-    return send(make_error(action, request,
-                           "Permission denied: " + action + " requires administrator privilege"));
-  }
-  if (!iequals(action, "ProfileList") && request.get("Username").empty()) {
-    return send(make_error(action, request, action + " requires the argument Username"));
-  }
-  ++in_flight_;
-  host_.run_profile_command(*this, request);
 }
 
 void ClientSession::handle_events(const Message& request) {

@@ -10,6 +10,7 @@
 #include "clients/client_transport.hpp"
 #include "clients/event_fanout.hpp"
 #include "clients/session_host.hpp"
+#include "commands/command_registry.hpp"
 #include "net/timer.hpp"
 #include "wire/input_decoder.hpp"
 #include "wire/reply.hpp"
@@ -66,9 +67,9 @@ class ClientSession : public TransportSink {
   void update_input_hold();
   void drop_unfinished_message();
   void handle(const Message& request);
+  void answer_in_session(CoreVerb verb, const Message& request);
   void handle_login(const Message& request);
   void handle_events(const Message& request);
-  void handle_profile(const Message& request);
   void handle_challenge(const Message& request);
   void fail_fatally(const std::string& error);
   void arm_deadline();

@@ -1,6 +1,5 @@
 #include "clients/io_shard.hpp"
 
-#include "base/text.hpp"
 #include "clients/client_session.hpp"
 
 namespace ampd {
@@ -43,10 +42,6 @@ void IoShard::scan_clients() {
   for (auto& [id, session] : sessions_) behind = behind || session->holds_back_events();
   clients_behind.store(behind, std::memory_order_relaxed);
   scan_posted.store(false, std::memory_order_relaxed);
-}
-
-bool IoShard::knows(std::string_view action) const {
-  return settings_->commands.contains(to_lower(action));
 }
 
 }  // namespace ampd

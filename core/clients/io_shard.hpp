@@ -7,13 +7,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 
 #include "auth/users.hpp"
+#include "commands/command_registry.hpp"
 #include "config/config.hpp"
 #include "net/reactor.hpp"
 
@@ -26,7 +26,7 @@ class ClientSession;
 struct SessionSettings {
   Config config;
   std::shared_ptr<const UserStore> users;
-  std::set<std::string, std::less<>> commands;  // lowercase names of the plugin commands
+  CommandRegistry commands;  // a copy of the command table, for lookups on the shard's thread
 };
 
 class IoShard {
@@ -67,7 +67,8 @@ class IoShard {
 
   const Config& config() const { return settings_->config; }
   const std::shared_ptr<const UserStore>& users() const { return settings_->users; }
-  bool knows(std::string_view action) const;
+  // The command of that name (any case) in the published table, or nullptr.
+  const Command* command(std::string_view action) const { return settings_->commands.find(action); }
   void set_settings(std::shared_ptr<const SessionSettings> settings) {
     settings_ = std::move(settings);
   }

@@ -25,11 +25,10 @@ class SessionHost {
   // Seconds before this peer may try to log in again (0: now), and a failure to count.
   virtual long login_blocked_for(const std::string& peer) = 0;
   virtual void login_failed(const std::string& peer) = 0;
-  // Runs a command from the command table; its answer reaches the session through complete().
+  // Runs a command of the table on the main reactor; its answer reaches the session through
+  // complete().
   virtual void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                            const Message& request) = 0;
-  virtual void run_statistics(IoShard& shard, std::uint64_t id, const Message& request) = 0;
-  virtual void run_profile_command(ClientSession& session, const Message& request) = 0;
   // The session's connection is gone: it is destroyed once its callback has returned.
   virtual void session_closed(std::uint64_t id, const std::string& reason) = 0;
   virtual void count_disconnect(const std::string& category) = 0;

@@ -6,19 +6,6 @@
 
 namespace ampd {
 
-std::string check_command(const Command& command, const Identity& who, const Message& request) {
-  if (static_cast<int>(who.type) < static_cast<int>(command.privilege)) {
-    return "Permission denied: " + command.name + " requires " +
-           client_type_name(command.privilege) + " privilege";
-  }
-  for (const auto& arg : command.args) {
-    if (arg.required && !request.has(arg.name)) {
-      return command.name + " requires the argument " + arg.name;
-    }
-  }
-  return {};
-}
-
 void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
                                  const Message& request, std::function<void(Reply)> done) {
   ++in_flight_;  // every path below ends in answer() or in the async completion
@@ -32,6 +19,12 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
   reply.action = command->name;
   if (auto error = check_command(*command, who, request); !error.empty()) {
     return answer(std::move(done), failed_reply(std::move(reply.action), std::move(error)));
+  }
+
+  if (command->core_handler) {
+    return command->core_handler(who, request, [this, done = std::move(done)](Reply later) {
+      answer(done, std::move(later));
+    });
   }
 
   if (command->async_handler != nullptr) {

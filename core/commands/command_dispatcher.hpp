@@ -1,6 +1,6 @@
-// Runs plugin commands for client sessions: checks privilege and required arguments on the
-// reactor, runs the handler on a worker (or an asynchronous one on the reactor), and hands the
-// Reply back on the reactor.
+// Runs the commands of the table for client sessions: checks privilege and required arguments
+// on the reactor, runs a plugin's handler on a worker (an asynchronous one, or a core command,
+// on the reactor), and hands the Reply back on the reactor.
 #pragma once
 
 #include <cstdint>
@@ -50,9 +50,5 @@ class CommandDispatcher {
   PostToReactor post_;
   unsigned in_flight_ = 0;
 };
-
-// The check dispatch() makes before running a command: empty if `who` may run it with these
-// fields, else the error message.
-std::string check_command(const Command& command, const Identity& who, const Message& request);
 
 }  // namespace ampd

@@ -4,30 +4,44 @@
 
 namespace ampd {
 
-bool CommandRegistry::is_builtin(std::string_view name) {
-  for (const char* b :
-       {"Login", "Register", "Logoff", "Logout", "Ping", "Events", "Challenge", "ProfileList",
-        "ProfileGet", "ProfileUpdate", "ProfileDelete", "StatisticInfo", "AgentActivity"}) {
-    if (iequals(name, b)) return true;
+std::string check_command(const Command& command, const Identity& who, const Message& request) {
+  if (static_cast<int>(who.type) < static_cast<int>(command.privilege)) {
+    return "Permission denied: " + command.name + " requires " +
+           client_type_name(command.privilege) + " privilege";
   }
-  return false;
+  for (const auto& arg : command.args) {
+    // As Asterisk's actions do, a required argument sent empty counts as missing.
+    if (arg.required && request.get(arg.name).empty()) {
+      return command.name + " requires the argument " + arg.name;
+    }
+  }
+  return {};
 }
 
-bool CommandRegistry::set_privilege(std::string_view name, ClientType privilege) {
+bool CommandRegistry::set_privilege(std::string_view name, ClientType privilege,
+                                    std::string& error) {
   const auto it = commands_.find(to_lower(name));
-  if (it == commands_.end()) return false;
-  it->second.privilege = privilege;
+  if (it == commands_.end()) {
+    error = "no such command";
+    return false;
+  }
+  auto& command = it->second;
+  if (command.verb == CoreVerb::Login) {
+    error = "logging in needs no privilege";
+    return false;
+  }
+  command.privilege = privilege;
+  command.before_login = false;
   return true;
 }
 
 bool CommandRegistry::add(Command command, std::string& error) {
-  if (is_builtin(command.name)) {
-    error = "command " + command.name + " is built into ampd";
-    return false;
-  }
   auto key = to_lower(command.name);
   if (const auto it = commands_.find(key); it != commands_.end()) {
-    error = "command " + command.name + " is already registered by plugin " + it->second.plugin;
+    error = "command " + command.name +
+            (it->second.verb != CoreVerb::None
+                 ? std::string(" is built into ampd")
+                 : " is already registered by plugin " + it->second.plugin);
     return false;
   }
   commands_.emplace(std::move(key), std::move(command));

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "commands/command_registry.hpp"
+#include "commands/core_commands.hpp"
 #include "commands/plugin_loader.hpp"
 
 namespace ampd {
@@ -19,10 +20,18 @@ std::string describe_args(const Command& c) {
   return out;
 }
 
+void print_command(const Command& c, std::ostream& out) {
+  out << "  " << c.name << "  " << (c.before_login ? "anyone" : client_type_name(c.privilege));
+  if (!c.args.empty()) out << "  " << describe_args(c);
+  if (!c.summary.empty()) out << "  -- " << c.summary;
+  out << "\n";
+}
+
 }  // namespace
 
 int list_plugins(const std::string& dir, std::ostream& out) {
   CommandRegistry registry;
+  add_core_commands(registry);  // so a plugin that takes a core name is refused, as at startup
   PluginLoader loader(registry);
   // The listing says everything the loader would log; don't say it twice.
   auto& log = Poco::Logger::get("ampd.plugins");
@@ -30,16 +39,14 @@ int list_plugins(const std::string& dir, std::ostream& out) {
   log.setLevel(Poco::Message::PRIO_FATAL);
   const bool readable = loader.load_directory(dir);
   log.setLevel(level);
+  out << kCorePlugin << " (built into ampd)\n";
+  for (const auto* c : registry.commands()) {
+    if (c->plugin == kCorePlugin) print_command(*c, out);
+  }
   out << "Plugins in " << dir << (readable ? ":" : ": cannot read the directory") << "\n";
   for (const auto& p : loader.loaded()) {
     out << p.name << " " << p.version << " (" << p.file << ")\n";
-    for (const auto& name : p.commands) {
-      const Command* c = registry.find(name);
-      out << "  " << c->name << "  " << client_type_name(c->privilege);
-      if (!c->args.empty()) out << "  " << describe_args(*c);
-      if (!c->summary.empty()) out << "  -- " << c->summary;
-      out << "\n";
-    }
+    for (const auto& name : p.commands) print_command(*registry.find(name), out);
   }
   for (const auto& r : loader.refused()) out << "refused " << r.file << ": " << r.reason << "\n";
   return readable && loader.refused().empty() ? 0 : 1;

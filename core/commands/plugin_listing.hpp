@@ -6,9 +6,10 @@
 
 namespace ampd {
 
-// Loads every plugin in `dir`, prints each plugin with its version and commands (privilege,
-// arguments, summary) and each refused file with the reason, then unloads them. Returns 0 when
-// every plugin loaded, 1 when one was refused or the directory cannot be read.
+// Prints the core's own commands, then loads every plugin in `dir` and prints each plugin with
+// its version and commands (privilege, arguments, summary) and each refused file with the reason,
+// then unloads them. Returns 0 when every plugin loaded, 1 when one was refused or the directory
+// cannot be read.
 int list_plugins(const std::string& dir, std::ostream& out);
 
 }  // namespace ampd

@@ -107,24 +107,17 @@ class UsersText {
 
 }  // namespace
 
-bool is_profile_command(std::string_view action) {
-  for (const char* name : {"ProfileList", "ProfileGet", "ProfileUpdate", "ProfileDelete"}) {
-    if (iequals(action, name)) return true;
-  }
-  return false;
-}
-
 void ProfileCommands::set_users_file(std::string path) {
   std::lock_guard lock(mutex_);
   users_file_ = std::move(path);
 }
 
-ProfileCommands::Outcome ProfileCommands::run(std::string_view action, const Message& request,
+ProfileCommands::Outcome ProfileCommands::run(CoreVerb verb, const Message& request,
                                               const std::string& by) {
   std::lock_guard lock(mutex_);
-  if (iequals(action, "ProfileList")) return list();
-  if (iequals(action, "ProfileGet")) return get(request);
-  if (iequals(action, "ProfileUpdate")) return update(request, by);
+  if (verb == CoreVerb::ProfileList) return list();
+  if (verb == CoreVerb::ProfileGet) return get(request);
+  if (verb == CoreVerb::ProfileUpdate) return update(request, by);
   return remove(request, by);
 }
 

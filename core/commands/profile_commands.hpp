@@ -10,12 +10,11 @@
 #include <string>
 
 #include "auth/users.hpp"
+#include "commands/command_registry.hpp"
 #include "wire/message.hpp"
 #include "wire/reply.hpp"
 
 namespace ampd {
-
-bool is_profile_command(std::string_view action);
 
 class ProfileCommands {
  public:
@@ -27,8 +26,8 @@ class ProfileCommands {
     std::shared_ptr<const UserStore> users;  // set when the file changed
     std::string deleted_user;                // set by ProfileDelete
   };
-  // `action` is one of the four commands (any case); `by` names the administrator for the log.
-  Outcome run(std::string_view action, const Message& request, const std::string& by);
+  // `verb` is one of the four Profile commands; `by` names the administrator for the log.
+  Outcome run(CoreVerb verb, const Message& request, const std::string& by);
 
  private:
   Outcome list();

@@ -164,9 +164,18 @@ TEST(AsyncCommands, ShutdownWaitsForACommandInFlight) {
   SimInstance sim;
   AmpdInstance ampd({.sections = sim.section()});
   auto c = login(ampd);
+  auto other = login(ampd);
   c->send(sleep_for(600, "last"));
   std::this_thread::sleep_for(200ms);
   ampd.process().signal(SIGTERM);
+  std::this_thread::sleep_for(100ms);
+  // Meanwhile every command of the table is refused, the core's own as the plugins'.
+  for (const char* action : {"ServerVersion", "StatisticInfo", "ProfileList"}) {
+    other->send("Action: " + std::string(action) + "\r\nActionID: late\r\n\r\n");
+    const auto refused = other->read_native();
+    EXPECT_TRUE(has(refused, "ampd is shutting down")) << action << "\n" << refused;
+    EXPECT_TRUE(has(refused, "ActionID: late\r\n")) << refused;
+  }
   const auto answer = c->read_native();
   EXPECT_TRUE(has(answer, "ActionID: last\r\n")) << answer;
   EXPECT_TRUE(has(answer, "Slept")) << answer;

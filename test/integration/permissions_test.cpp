@@ -31,6 +31,7 @@ const CommandCase kCommands[] = {
     {"DBGet", kMonitor, "Family: f\r\nKey: k\r\n"},
     {"DBPut", kAdministrator, "Family: f\r\nKey: k\r\nVal: v\r\n"},
     {"DBShow", kMonitor, ""},
+    {"Events", kMonitor, "EventMask: off\r\n"},
     {"ExtensionState", kMonitor, "Exten: 100\r\nContext: default\r\n"},
     {"Getvar", kMonitor, "Variable: X\r\n"},
     {"Hangup", kAdministrator, "Channel: Local/x\r\n"},
@@ -41,6 +42,8 @@ const CommandCase kCommands[] = {
      "Channel: Local/x\r\nApplication: Wait\r\nData: 1\r\nAsync: true\r\n"},
     {"ParkedCallInfo", kMonitor, ""},
     {"PeerInfo", kMonitor, ""},
+    {"Ping", kMonitor, ""},
+    {"ProfileGet", kAdministrator, "Username: mon\r\n"},
     {"ProfileList", kAdministrator, ""},
     {"QueueAdd", kAgent, "Queue: support\r\nInterface: Agent/1001\r\n"},
     {"QueueInfo", kMonitor, ""},
@@ -143,6 +146,47 @@ TEST(Permissions, ConfigOverridesAPluginsDefault) {
       "Action: Originate\r\nChannel: Local/100@agents\r\nApplication: Wait\r\nData: 1\r\n"
       "Async: true\r\n\r\n");
   EXPECT_EQ(c->read_native().find("Permission denied"), std::string::npos);
+}
+
+// The core's own commands are in the same table: [permissions] raises or lowers them too, and
+// a command open before login needs a login once it is given a privilege. Login stays open.
+TEST(Permissions, ConfigCoversTheCoresOwnCommands) {
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section() +
+                                 "[permissions]\nStatisticInfo = administrator\n"
+                                 "ProfileList = monitor\nPing = agent\nLogin = administrator\n"});
+  auto before = ampd.connect();
+  before->read_line();
+  before->send("Action: Ping\r\nActionID: p0\r\n\r\n");
+  EXPECT_NE(before->read_native().find("Not logged in"), std::string::npos);
+
+  auto mon = ampd.connect();
+  mon->read_line();
+  mon->send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\nEvents: off\r\n\r\n");
+  ASSERT_NE(mon->read_native().find("accepted"), std::string::npos) << "Login stays open";
+  mon->send("Action: StatisticInfo\r\nActionID: s1\r\n\r\n");
+  auto got = mon->read_native();
+  EXPECT_NE(got.find("Permission denied: StatisticInfo requires administrator privilege"),
+            std::string::npos)
+      << got;
+  mon->send("Action: Ping\r\nActionID: p1\r\n\r\n");
+  got = mon->read_native();
+  EXPECT_NE(got.find("Permission denied: Ping requires agent privilege"), std::string::npos) << got;
+  mon->send("Action: ProfileList\r\nActionID: l1\r\n\r\n");
+  got = mon->read_native();
+  EXPECT_NE(got.find("Response: Success"), std::string::npos) << got;
+
+  auto admin = ampd.connect();
+  admin->read_line();
+  admin->send(
+      "Action: Login\r\nUsername: admin\r\nSecret: secret\r\nType: administrator\r\n"
+      "Events: off\r\n\r\n");
+  ASSERT_NE(admin->read_native().find("accepted"), std::string::npos);
+  admin->send("Action: StatisticInfo\r\nActionID: s2\r\n\r\n");
+  got = admin->read_native();
+  EXPECT_NE(got.find("Response: Success"), std::string::npos) << got;
+  EXPECT_NE(ampd.process().output().find("[permissions] Login: logging in needs no privilege"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "commands/command_registry.hpp"
+#include "commands/core_commands.hpp"
 #include "commands/plugin_host.hpp"
 #include "commands/plugin_listing.hpp"
 
@@ -66,8 +67,20 @@ class PluginLoaderTest : public ::testing::Test {
     return found;
   }
 
+  // As the daemon has it: the core's commands first, then the plugins'.
+  static CommandRegistry with_core_commands() {
+    CommandRegistry registry;
+    add_core_commands(registry);
+    return registry;
+  }
+  std::size_t plugin_command_count() const {
+    std::size_t count = 0;
+    for (const auto* c : registry_.commands()) count += c->plugin != kCorePlugin;
+    return count;
+  }
+
   Poco::AutoPtr<CaptureChannel> capture_{new CaptureChannel};
-  CommandRegistry registry_;
+  CommandRegistry registry_ = with_core_commands();
   PluginLoader loader_{registry_};
 };
 
@@ -91,7 +104,7 @@ TEST_F(PluginLoaderTest, LoadsTheGoodAndRefusesEachBadOneWithItsReason) {
   EXPECT_EQ(loader_.refused().size(), 8u);
 
   // Refused plugins keep nothing they registered.
-  EXPECT_EQ(registry_.commands().size(), 1u);
+  EXPECT_EQ(plugin_command_count(), 1u);
   EXPECT_EQ(registry_.find("FixtureFailing"), nullptr);
   EXPECT_EQ(registry_.find("FixtureOther"), nullptr);
   ASSERT_NE(registry_.find("fixtureECHO"), nullptr);
@@ -127,7 +140,7 @@ TEST_F(PluginLoaderTest, ALoadedHandlerRunsAndUnloadDropsItsCommands) {
   EXPECT_EQ(reply.fields.get("Echo"), "hi there");
 
   loader_.unload_all();
-  EXPECT_TRUE(registry_.commands().empty());
+  EXPECT_EQ(plugin_command_count(), 0u);
   EXPECT_TRUE(loader_.loaded().empty());
 }
 
@@ -167,7 +180,7 @@ TEST_F(PluginLoaderTest, ACommandNeedsExactlyOneKindOfHandler) {
   // This one ignored register_command's answer; the loader refuses it all the same.
   EXPECT_EQ(loader_.refused()[1].reason,
             "command FixtureNoHandler needs exactly one of handler and async_handler");
-  EXPECT_TRUE(registry_.commands().empty());
+  EXPECT_EQ(plugin_command_count(), 0u);
   EXPECT_TRUE(loader_.loaded().empty());
 }
 
@@ -236,7 +249,9 @@ TEST(PluginListing, TheBundledPlugins) {
   EXPECT_EQ(list_plugins(AMPD_BUILD_PLUGIN_DIR, out), 0) << out.str();
   const auto text = out.str();
   for (const char* expected :
-       {"  Command  administrator  Command", "  ServerVersion  monitor", "custom 1.0",
+       {"core (built into ampd)\n", "  StatisticInfo  monitor  [Type], [Queue], [Agent]",
+        "  ProfileUpdate  administrator  Username", "  Ping  anyone", "  Events  monitor",
+        "  Command  administrator  Command", "  ServerVersion  monitor", "custom 1.0",
         "  Custom  administrator  CAction", "  CustomFreeForm  administrator  CAction"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
