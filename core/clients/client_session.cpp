@@ -88,7 +88,6 @@ void ClientSession::close_with_error(const std::string& error, const std::string
       .notice("client %s%s disconnected (%s): %s", transport_->peer(),
               identity_.user.empty() ? std::string() : " (" + identity_.user + ")", category,
               error);
-  host_.count_disconnect(category);
   send(make_error("Unknown", {}, error + "; closing the connection"));
   closing_ = true;
   deadline_.cancel();
@@ -137,7 +136,6 @@ void ClientSession::deliver_event(RenderedEvent& event) {
       Poco::Logger::get("ampd.client")
           .warning("client %s (%s) disconnected: not reading its events (%z bytes queued)",
                    transport_->peer(), identity_.user, transport_->pending_output());
-      host_.count_disconnect("slow consumer");
       closing_ = true;
       transport_->close();
       host_.session_closed(id_, "slow consumer");

@@ -31,7 +31,6 @@ class SessionHost {
                            const Message& request) = 0;
   // The session's connection is gone: it is destroyed once its callback has returned.
   virtual void session_closed(std::uint64_t id, const std::string& reason) = 0;
-  virtual void count_disconnect(const std::string& category) = 0;
 };
 
 }  // namespace ampd

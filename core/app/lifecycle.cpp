@@ -1,0 +1,126 @@
+#include <Poco/Logger.h>
+
+#include "app/server.hpp"
+#include "app/version.hpp"
+#include "commands/core_commands.hpp"
+
+namespace ampd {
+
+void Server::load_plugins() {
+  const auto dir = config_.plugin_dir.empty() ? std::string(kDefaultPluginDir) : config_.plugin_dir;
+  // The core's commands first, afresh: [permissions] may have changed since they were added.
+  registry_.remove_plugin(kCorePlugin);
+  add_core_commands(registry_, [this](CoreVerb verb) { return core_handler(verb); });
+  plugins_ = std::make_unique<PluginLoader>(registry_);
+  if (!plugins_->load_directory(dir)) {
+    Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
+    return;
+  }
+}
+
+void Server::apply_permissions() {
+  for (const auto& [name, type] : config_.permissions) {
+    std::string error;
+    if (registry_.set_privilege(name, type, error)) {
+      Poco::Logger::get("ampd").information("permissions: %s needs %s", name,
+                                            std::string(client_type_name(type)));
+    } else if (error == "no such command") {
+      Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
+    } else {
+      Poco::Logger::get("ampd").warning("[permissions] %s: %s; ignored", name, error);
+    }
+  }
+}
+
+void Server::reload() {
+  auto& log = Poco::Logger::get("ampd");
+  log.information("SIGHUP: reloading %s", config_.path);
+  Config fresh;
+  std::shared_ptr<const UserStore> users;
+  if (!reloader_ || !reloader_(fresh, users)) {
+    log.error("reload failed: keeping the running configuration and users");
+    return;
+  }
+  if (fresh.listen != config_.listen || fresh.listen_tls != config_.listen_tls ||
+      fresh.listen_ws != config_.listen_ws || fresh.listen_wss != config_.listen_wss ||
+      fresh.asterisk.size() != config_.asterisk.size() ||
+      fresh.worker_threads != config_.worker_threads || fresh.io_threads != config_.io_threads) {
+    log.warning(
+        "listen addresses, [asterisk.*] sections, worker_threads and io_threads change on restart "
+        "only");
+  }
+  // A renewed certificate is taken for new TLS clients; connected ones keep their session.
+  if (acceptor_.tls()) {
+    TlsLoadError error;
+    if (auto renewed = TlsContext::load(fresh.tls_certificate, fresh.tls_key, error)) {
+      acceptor_.set_tls(std::move(renewed));
+    } else {
+      log.error("reload: [server] %s: %s; keeping the loaded certificate", error.key, error.text);
+    }
+  }
+  // What each new message, login and event reads from; sessions keep their connections.
+  fresh.listen = config_.listen;
+  fresh.listen_tls = config_.listen_tls;
+  fresh.listen_ws = config_.listen_ws;
+  fresh.listen_wss = config_.listen_wss;
+  // New WebSocket clients get the new origins and page; connected ones keep theirs.
+  if (acceptor_.serves_websocket()) acceptor_.set_websocket_options(make_websocket_options(fresh));
+  fresh.asterisk = config_.asterisk;
+  fresh.worker_threads = config_.worker_threads;
+  fresh.io_threads = config_.io_threads;
+  config_ = std::move(fresh);
+  acceptor_.set_max_clients(config_.max_clients);
+  users_ = std::move(users);
+  profiles_.set_users_file(config_.users_file);
+  login_throttle_.configure(config_.login_attempts,
+                            std::chrono::milliseconds(config_.login_window_ms));
+  log.information("reloaded: %z users", users_->users().size());
+  publish_settings();
+  swap_plugins_when_idle();
+}
+
+// Handlers run on workers without locks on the registry, and async ones wait for Asterisk with
+// a plugin callback, so plugins are swapped only at a moment when no command is in flight, even
+// one whose client has gone; until then commands keep running on the loaded plugins.
+void Server::swap_plugins_when_idle() {
+  if (dispatcher_->in_flight() > 0) {
+    if (!plugin_swap_timer_) {
+      plugin_swap_timer_ = std::make_unique<Timer>(reactor_, [this] { swap_plugins_when_idle(); });
+    }
+    plugin_swap_timer_->start(50);
+    return;
+  }
+  plugins_.reset();  // unloads every plugin and empties the registry
+  load_plugins();
+  apply_permissions();
+  publish_settings();
+  Poco::Logger::get("ampd.plugins")
+      .information("plugins reloaded: %z commands", registry_.commands().size());
+}
+
+void Server::begin_shutdown() {
+  if (stopping_.exchange(true)) {
+    reactor_.stop();  // a second signal: stop now
+    return;
+  }
+  Poco::Logger::get("ampd").information("termination requested: finishing commands in flight");
+  acceptor_.pause();
+  shutdown_deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdown_timeout_ms);
+  shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] {
+    const bool idle = dispatcher_->in_flight() == 0;
+    if (idle || std::chrono::steady_clock::now() >= shutdown_deadline_) finish_shutdown();
+  });
+  shutdown_timer_->start(20, true);
+}
+
+void Server::finish_shutdown() {
+  shutdown_timer_->cancel();
+  save_statistics(true);
+  shards_.for_each_session([](ClientSession& s) { s.say_goodbye(); });
+  // Give the goodbyes a moment to leave, then stop.
+  shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });
+  shutdown_timer_->start(acceptor_.clients() == 0 ? 0 : 200);
+}
+
+}  // namespace ampd
