@@ -70,6 +70,10 @@ int AmpdApp::check_config() {
   Config config;
   load_config(config_file_, config, problems);
   if (problems.empty() || !config.users_file.empty()) UserStore::load(config.users_file, problems);
+  if (problems.empty()) {
+    const auto dir = config.plugin_dir.empty() ? std::string(kDefaultPluginDir) : config.plugin_dir;
+    for (auto& p : check_plugins(dir, config.plugin_sections)) problems.push_back(std::move(p));
+  }
   for (const auto& p : problems) std::cout << p << "\n";
   if (!problems.empty()) return 1;
   std::cout << config_file_ << ": OK\n";

@@ -3,6 +3,7 @@
 #include "app/server.hpp"
 #include "app/version.hpp"
 #include "commands/core_commands.hpp"
+#include "commands/plugin_listing.hpp"
 
 namespace ampd {
 
@@ -12,9 +13,13 @@ void Server::load_plugins() {
   registry_.remove_plugin(kCorePlugin);
   add_core_commands(registry_, [this](CoreVerb verb) { return core_handler(verb); });
   plugins_ = std::make_unique<PluginLoader>(registry_);
+  plugins_->set_sections(config_.plugin_sections);
   if (!plugins_->load_directory(dir)) {
     Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
     return;
+  }
+  for (const auto& section : unclaimed_sections(*plugins_, config_.plugin_sections)) {
+    Poco::Logger::get("ampd").warning("%s: no such plugin is loaded", section);
   }
 }
 

@@ -123,6 +123,7 @@ void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
 
 void Server::on_asterisk_event(const std::string& server, const Message& event) {
   statistics_.on_event(server, event, std::chrono::system_clock::now());
+  plugins_->deliver_event(server, event);
   // With several servers, native clients need to know where an event comes from.
   if (asterisk_->size() <= 1) return delivery_.deliver(event);
   Message tagged = event;

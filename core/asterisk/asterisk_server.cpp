@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <ampd/sdk.hpp>
 
 #include "base/text.hpp"
 
@@ -357,10 +358,10 @@ void AsteriskServer::detect_version() {
     // Asterisk 1.4 has no CoreSettings: ask the CLI.
     submit({}, Message{{"Action", "Command"}, {"Command", "core show version"}}, {},
            [this, store](AmiResult v) {
-             const auto line = v.output.empty() ? std::string() : v.output.front();
-             // "Asterisk 1.4.44 built by ..."
-             if (line.starts_with("Asterisk ")) {
-               store(line.substr(9, line.find(' ', 9) - 9));
+             const auto version =
+                 v.output.empty() ? std::string() : sdk::cli_banner_version(v.output.front());
+             if (!version.empty()) {
+               store(version);
              } else {
                version_known_ = v.ok();
              }

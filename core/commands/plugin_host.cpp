@@ -53,13 +53,6 @@ struct ResultState {
   bool success = false;
 };
 
-void copy_error(const std::string& text, char* error, std::size_t size) {
-  if (error == nullptr || size == 0) return;
-  const auto n = std::min(text.size(), size - 1);
-  std::memcpy(error, text.data(), n);
-  error[n] = '\0';
-}
-
 PluginState& plugin(ampd_plugin* p) { return *reinterpret_cast<PluginState*>(p); }
 const Message& msg(const ampd_message* m) { return *reinterpret_cast<const Message*>(m); }
 const ampd_message* handle(const Message& m) { return reinterpret_cast<const ampd_message*>(&m); }
@@ -288,10 +281,18 @@ ampd_host make_table() {
   };
   h.ami_call_async = &ami_call_async;
   h.reply_finish = &reply_finish;
+  add_extension_functions(h);
   return h;
 }
 
 }  // namespace
+
+void copy_error(const std::string& text, char* error, std::size_t size) {
+  if (error == nullptr || size == 0) return;
+  const auto n = std::min(text.size(), size - 1);
+  std::memcpy(error, text.data(), n);
+  error[n] = '\0';
+}
 
 const ampd_host* plugin_host_table() {
   static const ampd_host table = make_table();

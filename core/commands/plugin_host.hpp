@@ -5,6 +5,7 @@
 #include <ampd/plugin_abi.h>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,14 @@
 
 namespace ampd {
 
+// A plugin's subscription to Asterisk events.
+struct EventSubscription {
+  std::string event;  // lowercase; empty: every event
+  ampd_event_fn fn = nullptr;
+  void* user_data = nullptr;
+  void (*free_user_data)(void*) = nullptr;
+};
+
 // What an ampd_plugin* points at: one plugin as the host sees it.
 struct PluginState {
   std::string name;
@@ -25,6 +34,11 @@ struct PluginState {
   bool loading = false;               // register_command is allowed only while true
   std::string registration_error;     // the first refused registration, if any
   std::vector<std::string> commands;  // canonical names it registered
+  // [plugin.NAME] as configured (lowercase key -> value), and the keys load() declared with
+  // their values (the configured one, else the default).
+  std::map<std::string, std::string> configured;
+  std::map<std::string, std::string> settings;
+  std::vector<EventSubscription> subscriptions;
 };
 
 // One command to run: everything a handler may ask the host about.
@@ -38,6 +52,13 @@ struct HandlerCall {
 };
 
 const ampd_host* plugin_host_table();
+// Fills the table's settings and event functions (plugin_extensions.cpp).
+void add_extension_functions(ampd_host& table);
+// Gives `event` from `server` to each of the plugin's subscriptions that wants it. Reactor.
+void deliver_event(const PluginState& plugin, const std::string& server, const Message& event);
+// The plugin's subscriptions are dropped, their user data freed (before it is closed).
+void drop_subscriptions(PluginState& plugin);
+void copy_error(const std::string& text, char* error, std::size_t size);
 
 inline ampd_plugin* to_handle(PluginState& state) { return reinterpret_cast<ampd_plugin*>(&state); }
 

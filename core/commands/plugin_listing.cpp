@@ -2,6 +2,9 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
+#include "base/text.hpp"
 #include "commands/command_registry.hpp"
 #include "commands/core_commands.hpp"
 #include "commands/plugin_loader.hpp"
@@ -28,6 +31,42 @@ void print_command(const Command& c, std::ostream& out) {
 }
 
 }  // namespace
+
+std::vector<std::string> unclaimed_sections(const PluginLoader& loader,
+                                            const PluginLoader::Sections& sections) {
+  std::vector<std::string> out;
+  for (const auto& [name, values] : sections) {
+    const auto loaded = loader.loaded();
+    const bool claimed = std::any_of(loaded.begin(), loaded.end(),
+                                     [&](const LoadedPlugin& p) { return iequals(p.name, name); });
+    if (!claimed) out.push_back("[plugin." + name + "]");
+  }
+  return out;
+}
+
+std::vector<std::string> check_plugins(const std::string& dir,
+                                       const PluginLoader::Sections& sections) {
+  CommandRegistry registry;
+  add_core_commands(registry);
+  PluginLoader loader(registry);
+  loader.set_sections(sections);
+  auto& log = Poco::Logger::get("ampd.plugins");
+  const int level = log.getLevel();
+  log.setLevel(Poco::Message::PRIO_FATAL);  // the problems are returned, not logged
+  const bool readable = loader.load_directory(dir);
+  log.setLevel(level);
+  std::vector<std::string> problems;
+  // The daemon runs without plugins too; only settings for them make a missing directory wrong.
+  if (!readable && !sections.empty()) {
+    problems.push_back("plugin directory " + dir + ": cannot be read");
+  }
+  if (!readable) return problems;
+  for (const auto& r : loader.refused()) problems.push_back(r.file + ": refused: " + r.reason);
+  for (const auto& s : unclaimed_sections(loader, sections)) {
+    problems.push_back(s + ": no plugin of that name in " + dir);
+  }
+  return problems;
+}
 
 int list_plugins(const std::string& dir, std::ostream& out) {
   CommandRegistry registry;

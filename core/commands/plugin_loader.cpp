@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/text.hpp"
+
 namespace ampd {
 
 namespace {
@@ -36,7 +38,22 @@ std::string check_descriptor(const ampd_plugin_descriptor* d) {
   return {};
 }
 
+// A key of [plugin.NAME] that the plugin did not declare: a typo the operator must hear of.
+std::string undeclared_setting(const PluginState& p) {
+  for (const auto& [key, value] : p.configured) {
+    if (p.settings.contains(key)) continue;
+    std::vector<std::string> declared;
+    for (const auto& [name, v] : p.settings) declared.push_back(name);
+    return "[plugin." + p.name + "] " + key + ": no such setting (it has: " + join(declared) + ")";
+  }
+  return {};
+}
+
 }  // namespace
+
+void PluginLoader::deliver_event(const std::string& server, const Message& event) const {
+  for (const auto& o : open_) ampd::deliver_event(*o.state, server, event);
+}
 
 bool PluginLoader::load_directory(const std::string& dir) {
   std::error_code ec;
@@ -77,6 +94,9 @@ bool PluginLoader::load_file(const std::string& path) {
   state->name = d->name;
   state->file = path;
   state->registry = &registry_;
+  if (const auto it = sections_.find(to_lower(state->name)); it != sections_.end()) {
+    state->configured = it->second;
+  }
   state->loading = true;
   char error[512] = "";
   int rc = 1;
@@ -89,12 +109,13 @@ bool PluginLoader::load_file(const std::string& path) {
   std::string why;
   if (rc != 0) {
     why = std::string("load failed: ") + (error[0] ? error : "no reason given");
-  } else if (!state->registration_error.empty()) {
-    why = state->registration_error;
+  } else if (!state->registration_error.empty() || !(why = undeclared_setting(*state)).empty()) {
+    if (why.empty()) why = state->registration_error;
     if (d->unload) d->unload();  // it loaded, so let it release what it holds
   }
   if (!why.empty()) {
     drop_commands(state->name);  // a refused plugin keeps nothing
+    drop_subscriptions(*state);
     return refuse(path, why, handle);
   }
 
@@ -110,6 +131,7 @@ void PluginLoader::unload_all() {
     auto& o = open_.back();
     if (o.descriptor->unload) o.descriptor->unload();
     drop_commands(o.info.name);
+    drop_subscriptions(*o.state);
     dlclose(o.handle);
     open_.pop_back();
   }

@@ -4,6 +4,7 @@
 
 #include <ampd/plugin_abi.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,13 @@ class PluginLoader {
   // when no handler can run any more (the worker pool has stopped).
   void unload_all();
 
+  // [plugin.NAME] sections by lowercase plugin name (lowercase keys), for the plugins loaded
+  // from now on.
+  using Sections = std::map<std::string, std::map<std::string, std::string>>;
+  void set_sections(Sections sections) { sections_ = std::move(sections); }
+  // Gives an Asterisk event to every plugin subscribed to it. Reactor thread.
+  void deliver_event(const std::string& server, const Message& event) const;
+
   std::vector<LoadedPlugin> loaded() const;
   const std::vector<RefusedPlugin>& refused() const { return refused_; }
 
@@ -56,6 +64,7 @@ class PluginLoader {
   void drop_commands(const std::string& plugin);
 
   CommandRegistry& registry_;
+  Sections sections_;
   std::vector<Open> open_;
   std::vector<RefusedPlugin> refused_;
 };

@@ -252,6 +252,10 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
                              ": must be monitor, agent or administrator");
         }
       }
+    } else if (name.starts_with("plugin.") && name.size() > 7) {
+      // Checked against what the plugin declares when it loads (and by --check-config).
+      auto& values = out.plugin_sections[name.substr(7)];
+      for (const auto& e : section.entries) values[to_lower(e.key)] = e.value;
     } else if (name.starts_with("asterisk.") && name.size() > 9) {
       AsteriskConfig server;
       server.name = section.name.substr(9);

@@ -1,6 +1,7 @@
 // ampd.ini: the daemon's configuration, read and validated in one place.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,8 @@ struct Config {
   std::vector<AsteriskConfig> asterisk;  // the first is the default server
   // [permissions]: command name -> the client type it needs, overriding the plugin's default.
   std::vector<std::pair<std::string, ClientType>> permissions;
+  // [plugin.NAME]: lowercase plugin name -> its settings (lowercase key -> value).
+  std::map<std::string, std::map<std::string, std::string>> plugin_sections;
 };
 
 // Reads `path` into `out`. Every problem (unreadable file, syntax, unknown section or key, bad

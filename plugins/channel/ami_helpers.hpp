@@ -14,12 +14,12 @@ inline bool is_unknown_action(const ampd::sdk::AmiResult& result) {
   const std::string error = result.error();
   constexpr std::string_view prefix = "invalid/unknown command";
   return error.size() >= prefix.size() &&
-         ampd::sdk::detail::iequals(std::string_view(error).substr(0, prefix.size()), prefix);
+         ampd::sdk::iequals(std::string_view(error).substr(0, prefix.size()), prefix);
 }
 
 // AMI's own headers, which say nothing about the record itself.
 inline bool is_envelope(std::string_view name) {
-  using ampd::sdk::detail::iequals;
+  using ampd::sdk::iequals;
   return iequals(name, "Event") || iequals(name, "ActionID") || iequals(name, "Privilege") ||
          iequals(name, "Response") || iequals(name, "EventList") || iequals(name, "Message");
 }

@@ -5,9 +5,9 @@
 #include "ami_helpers.hpp"
 
 using ampd::sdk::AmiAction;
+using ampd::sdk::iequals;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
-using ampd::sdk::detail::iequals;
 
 namespace channel {
 namespace {

@@ -4,9 +4,9 @@
 #include "db_handlers.hpp"
 
 using ampd::sdk::AmiAction;
+using ampd::sdk::iequals;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
-using ampd::sdk::detail::iequals;
 
 namespace db_plugin {
 

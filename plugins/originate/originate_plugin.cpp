@@ -5,10 +5,10 @@
 #include <string>
 
 using ampd::sdk::AmiAction;
+using ampd::sdk::iequals;
 using ampd::sdk::Privilege;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
-using ampd::sdk::detail::iequals;
 
 namespace {
 

@@ -6,7 +6,7 @@ using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
 using ampd::sdk::AsyncRequest;
 using ampd::sdk::Field;
-using ampd::sdk::detail::iequals;
+using ampd::sdk::iequals;
 
 namespace queue_plugin {
 

@@ -7,10 +7,10 @@ using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
 using ampd::sdk::Field;
 using ampd::sdk::Fields;
+using ampd::sdk::iequals;
 using ampd::sdk::Privilege;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
-using ampd::sdk::detail::iequals;
 
 namespace {
 

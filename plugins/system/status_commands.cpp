@@ -8,11 +8,11 @@
 using ampd::sdk::AmiAction;
 using ampd::sdk::AmiResult;
 using ampd::sdk::Field;
+using ampd::sdk::iequals;
 using ampd::sdk::Privilege;
 using ampd::sdk::Reply;
 using ampd::sdk::Request;
 using ampd::sdk::required;
-using ampd::sdk::detail::iequals;
 
 namespace {
 

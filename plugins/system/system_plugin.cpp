@@ -13,14 +13,6 @@ using ampd::sdk::ServerInfo;
 
 namespace {
 
-// "Asterisk 1.4.44 built by ..." -> "1.4.44".
-std::string version_from_banner_line(const std::string& line) {
-  const std::string prefix = "Asterisk ";
-  if (line.rfind(prefix, 0) != 0) return {};
-  const auto end = line.find(' ', prefix.size());
-  return line.substr(prefix.size(), end == std::string::npos ? end : end - prefix.size());
-}
-
 // Asterisk's reason for a failed Command: modern Asterisk answers Error with the CLI's complaint
 // in the Output lines and only "Command output follows" as the Message.
 std::string command_error(const AmiResult& result) {
@@ -37,7 +29,8 @@ void version_from_cli(const AsyncRequest& call, std::optional<ServerInfo> server
   const auto show = AmiAction("Command").add("Command", "core show version");
   call.ami(show, [server](AsyncRequest call, AmiResult shown) {
     const auto output = shown.output();
-    const auto version = output.empty() ? std::string() : version_from_banner_line(output.front());
+    const auto version =
+        output.empty() ? std::string() : ampd::sdk::cli_banner_version(output.front());
     auto& reply = call.reply();
     if (!shown.success() || version.empty()) {
       return reply.error(shown.success() ? "Cannot read the Asterisk version"

@@ -9,7 +9,9 @@
  * Compatibility: AMPD_PLUGIN_ABI_VERSION changes only when an existing struct or function
  * changes meaning. New host functions are appended to ampd_host and new fields to the end of the
  * size-tagged structs; each such struct starts with struct_size, so either side can tell what the
- * other knows about (a plugin checks host->struct_size before calling a newer function).
+ * other knows about. A plugin built against a newer header loads on an older daemon as long as
+ * it calls only what that daemon has: it checks AMPD_HOST_HAS(host, function) before calling a
+ * function newer than ABI version 1's first table (the C++ SDK does this for you).
  *
  * Strings are NUL-terminated UTF-8. Strings and views the host returns stay valid for the call
  * to the handler that obtained them (request data) or until the owning handle is freed (AMI
@@ -56,6 +58,11 @@ extern "C" {
 #define AMPD_AMI_BUSY 3
 #define AMPD_AMI_NO_SERVER 4
 
+/* The type of a plugin setting ([plugin.NAME] in ampd.ini), checked by the host. */
+#define AMPD_SETTING_STRING 0
+#define AMPD_SETTING_INTEGER 1 /* a decimal integer, optionally negative */
+#define AMPD_SETTING_BOOLEAN 2 /* yes/no, true/false, on/off, 1/0; config_get gives "1" or "0" */
+
 /* Opaque handles; only the host knows their layout. */
 typedef struct ampd_plugin ampd_plugin;         /* the host's record of one loaded plugin */
 typedef struct ampd_request ampd_request;       /* one client command being handled */
@@ -73,6 +80,18 @@ typedef void (*ampd_async_handler_fn)(void* user_data, const ampd_request* reque
                                       ampd_reply* reply);
 /* The answer to ami_call_async, on the I/O thread; the callee owns (and frees) the result. */
 typedef void (*ampd_ami_done_fn)(void* user_data, ampd_ami_result* result);
+
+/* An Asterisk event for a subscriber, on ampd's main reactor thread: must not block and must
+ * not throw. `server` names the Asterisk server; both handles are valid for the call only. */
+typedef void (*ampd_event_fn)(void* user_data, const char* server, const ampd_message* event);
+
+typedef struct ampd_setting_def {
+  uint32_t struct_size; /* sizeof(ampd_setting_def) */
+  const char* name;     /* the key in [plugin.NAME], matched case-insensitively */
+  int32_t type;         /* AMPD_SETTING_* */
+  const char* default_value;
+  const char* summary;
+} ampd_setting_def;
 
 typedef struct ampd_arg_def {
   const char* name;
@@ -170,7 +189,31 @@ typedef struct ampd_host {
   void (*ami_call_async)(const ampd_request* r, const ampd_ami_action* a, uint32_t timeout_ms,
                          ampd_ami_done_fn done, void* user_data);
   void (*reply_finish)(ampd_reply* reply);
+
+  /* Added with plugin settings and event subscriptions (check AMPD_HOST_HAS).
+   * declare_setting, only inside load(): declares one key of the plugin's own section
+   * [plugin.NAME] of ampd.ini, with its type and default, and checks the configured value;
+   * returns 0, or non-zero with the reason in `error` (the host then refuses the plugin, as it
+   * does a configured key that load() never declared). setting_value: a declared key's value
+   * (its default when not configured), valid until the plugin is unloaded; NULL for an
+   * undeclared key. On SIGHUP every plugin is loaded again, with the new values. */
+  int (*declare_setting)(ampd_plugin* self, const ampd_setting_def* def, char* error,
+                         size_t error_size);
+  const char* (*setting_value)(ampd_plugin* self, const char* name);
+  /* subscribe_events, only inside load(): `fn` gets every Asterisk event named `event`
+   * (case-insensitive), or every event when `event` is NULL or "", from every server. The host
+   * owns user_data once this returns 0 and frees it with free_user_data (may be NULL) before
+   * the plugin is closed. */
+  int (*subscribe_events)(ampd_plugin* self, const char* event, ampd_event_fn fn, void* user_data,
+                          void (*free_user_data)(void* user_data), char* error, size_t error_size);
 } ampd_host;
+
+/* Whether the host's table has `member` (a plugin built against a newer header may meet an
+ * older daemon). */
+#define AMPD_HOST_HAS(host, member) \
+  ((host)->struct_size >= offsetof(ampd_host, member) + sizeof((host)->member))
+/* The host table of ABI version 1 before asynchronous commands: what every daemon offers. */
+#define AMPD_HOST_V1_SIZE offsetof(ampd_host, ami_call_async)
 
 typedef struct ampd_plugin_descriptor {
   uint32_t struct_size; /* sizeof(ampd_plugin_descriptor) */

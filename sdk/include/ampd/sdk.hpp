@@ -68,6 +68,58 @@ struct Arg {
 inline Arg required(std::string name) { return {std::move(name), true}; }
 inline Arg optional(std::string name) { return {std::move(name), false}; }
 
+// String helpers for plugins: AMI names and values compare without regard to ASCII case.
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+inline bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+inline std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = ascii_lower(c);
+  return out;
+}
+inline std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+// "a, b,,c" -> {"a", "b", "c"}: each part trimmed, empty parts left out.
+inline std::vector<std::string> split(std::string_view text, char separator = ',') {
+  std::vector<std::string> out;
+  while (true) {
+    const auto end = text.find(separator);
+    if (const auto part = trim(text.substr(0, end)); !part.empty()) out.emplace_back(part);
+    if (end == std::string_view::npos) return out;
+    text.remove_prefix(end + 1);
+  }
+}
+// yes/no, true/false, on/off, 1/0 (any case); nullopt for anything else.
+inline std::optional<bool> parse_bool(std::string_view text) {
+  text = trim(text);
+  for (const char* yes : {"yes", "true", "on", "1"}) {
+    if (iequals(text, yes)) return true;
+  }
+  for (const char* no : {"no", "false", "off", "0"}) {
+    if (iequals(text, no)) return false;
+  }
+  return std::nullopt;
+}
+// The version in the first line of Asterisk's `core show version`:
+// "Asterisk 1.4.44 built by ..." -> "1.4.44"; "" when the line is not such a banner.
+inline std::string cli_banner_version(std::string_view line) {
+  constexpr std::string_view prefix = "Asterisk ";
+  if (line.substr(0, prefix.size()) != prefix) return {};
+  line.remove_prefix(prefix.size());
+  return std::string(line.substr(0, line.find(' ')));
+}
+
 struct Field {
   std::string_view name;
   std::string_view value;
@@ -353,17 +405,18 @@ class AsyncRequest {
 
 using AsyncHandler = std::function<void(AsyncRequest)>;
 
+// An Asterisk event for a subscriber (Registrar::on_event): the server it came from and its
+// fields, valid for the call only.
+struct Event {
+  std::string_view server;
+  Fields fields;
+  std::string name() const { return fields.get("Event"); }
+};
+using EventHandler = std::function<void(const Event&)>;
+
 namespace detail {
 
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y)) return false;
-  }
-  return true;
-}
+using ampd::sdk::iequals;  // was here before it became public API; kept for old plugins
 
 inline void copy_error(const char* text, char* error, std::size_t size) {
   if (error == nullptr || size == 0) return;
@@ -417,12 +470,25 @@ void free_handler(void* user_data) {
   delete static_cast<HandlerBox<H>*>(user_data);
 }
 
+// The C event function: an exception from the handler is logged, never let out.
+inline void run_event_handler(void* user_data, const char* server,
+                              const ampd_message* event) noexcept {
+  auto* box = static_cast<HandlerBox<EventHandler>*>(user_data);
+  try {
+    box->handler(Event{server, Fields(box->host, event)});
+  } catch (const std::exception& e) {
+    box->host->log(box->self, AMPD_LOG_ERROR, (std::string("event handler: ") + e.what()).c_str());
+  } catch (...) {
+    box->host->log(box->self, AMPD_LOG_ERROR, "event handler threw an exception");
+  }
+}
+
 }  // namespace detail
 
 inline std::string AmiAction::get(std::string_view name, std::string_view fallback) const {
-  if (detail::iequals(name, "Action")) return action_;
+  if (iequals(name, "Action")) return action_;
   for (const auto& [n, v] : fields_) {
-    if (detail::iequals(n, name)) return v;
+    if (iequals(n, name)) return v;
   }
   return std::string(fallback);
 }
@@ -441,7 +507,37 @@ class Registrar {
   // the cheaper kind for commands that only forward to Asterisk.
   void async_command(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
                      AsyncHandler handler, const std::string& summary = {}) {
+    require(AMPD_HOST_HAS(host_, ami_call_async), "asynchronous commands");
     add(name, privilege, args, summary, std::move(handler));
+  }
+
+  // Settings of the plugin's own section, [plugin.NAME] of ampd.ini: each call declares one key
+  // with its default and returns its value now. A configured value of the wrong type, or a key
+  // in the section that load() never declares, refuses the plugin (and fails --check-config).
+  // On SIGHUP the plugin is loaded again and reads the new values.
+  std::string setting(const std::string& key, const std::string& fallback,
+                      const std::string& summary = {}) {
+    return declare(key, AMPD_SETTING_STRING, fallback, summary);
+  }
+  long long setting_int(const std::string& key, long long fallback,
+                        const std::string& summary = {}) {
+    return std::stoll(declare(key, AMPD_SETTING_INTEGER, std::to_string(fallback), summary));
+  }
+  bool setting_bool(const std::string& key, bool fallback, const std::string& summary = {}) {
+    return declare(key, AMPD_SETTING_BOOLEAN, fallback ? "1" : "0", summary) == "1";
+  }
+
+  // Asterisk events named `event` (case-insensitive), or every event when it is empty, from
+  // every server. The handler runs on ampd's main reactor thread: it must never block.
+  void on_event(const std::string& event, EventHandler handler) {
+    require(AMPD_HOST_HAS(host_, subscribe_events), "event subscriptions");
+    auto* box = new detail::HandlerBox<EventHandler>{host_, self_, std::move(handler)};
+    char error[256] = "";
+    if (host_->subscribe_events(self_, event.c_str(), &detail::run_event_handler, box,
+                                &detail::free_handler<EventHandler>, error, sizeof error) != 0) {
+      delete box;  // the host keeps user_data only for a subscription it took
+      throw std::runtime_error(error[0] ? error : "cannot subscribe to " + event);
+    }
   }
 
   void log(LogLevel level, const std::string& text) const {
@@ -451,6 +547,27 @@ class Registrar {
   ampd_plugin* self() const { return self_; }
 
  private:
+  // A plugin built against this SDK may meet an older daemon: what it lacks fails the load.
+  void require(bool present, const char* what) const {
+    if (!present) throw std::runtime_error(std::string("this ampd is too old for ") + what);
+  }
+  std::string declare(const std::string& key, std::int32_t type, const std::string& fallback,
+                      const std::string& summary) {
+    require(AMPD_HOST_HAS(host_, declare_setting), "plugin settings");
+    ampd_setting_def def{};
+    def.struct_size = sizeof def;
+    def.name = key.c_str();
+    def.type = type;
+    def.default_value = fallback.c_str();
+    def.summary = summary.c_str();
+    char error[256] = "";
+    if (host_->declare_setting(self_, &def, error, sizeof error) != 0) {
+      throw std::runtime_error(error[0] ? error : "cannot declare setting " + key);
+    }
+    const char* value = host_->setting_value(self_, key.c_str());
+    return value ? value : fallback;
+  }
+
   template <typename H>
   void add(const std::string& name, Privilege privilege, const std::vector<Arg>& args,
            const std::string& summary, H handler) {
@@ -489,8 +606,9 @@ namespace detail {
 // The C load(): checks the host offers everything this header uses, then runs the C++ load.
 inline int run_load(LoadFn load, const ampd_host* host, ampd_plugin* self, char* error,
                     std::size_t size) noexcept {
-  if (host == nullptr || host->struct_size < sizeof(ampd_host)) {
-    copy_error("the daemon's plugin host is older than this plugin's SDK", error, size);
+  // Newer functions are checked where they are used (Registrar::require).
+  if (host == nullptr || host->struct_size < AMPD_HOST_V1_SIZE) {
+    copy_error("the daemon's plugin host is older than plugin ABI version 1", error, size);
     return 1;
   }
   try {

@@ -1,0 +1,127 @@
+// The host functions added after ABI version 1's first table: a plugin's own settings
+// ([plugin.NAME] of ampd.ini) and its subscriptions to Asterisk events.
+#include <Poco/Logger.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "base/text.hpp"
+#include "commands/plugin_host.hpp"
+
+namespace ampd {
+
+namespace {
+
+PluginState& plugin(ampd_plugin* p) { return *reinterpret_cast<PluginState*>(p); }
+const char* str(const char* s) { return s ? s : ""; }
+
+// The value as the plugin will read it, or nullopt (with why) if it is not of `type`.
+std::optional<std::string> normalized(std::int32_t type, const std::string& value,
+                                      std::string& why) {
+  switch (type) {
+    case AMPD_SETTING_STRING:
+      return value;
+    case AMPD_SETTING_INTEGER: {
+      errno = 0;
+      char* end = nullptr;
+      const auto number = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || errno == ERANGE) {
+        why = "'" + value + "' is not an integer";
+        return std::nullopt;
+      }
+      return std::to_string(number);
+    }
+    case AMPD_SETTING_BOOLEAN: {
+      bool on = false;
+      if (!parse_bool(value, on)) {
+        why = "'" + value + "' is not yes/no, true/false, on/off or 1/0";
+        return std::nullopt;
+      }
+      return on ? "1" : "0";
+    }
+    default:
+      why = "unknown setting type " + std::to_string(type);
+      return std::nullopt;
+  }
+}
+
+int declare_setting(ampd_plugin* self, const ampd_setting_def* def, char* error, std::size_t size) {
+  auto& p = plugin(self);
+  std::string why;
+  if (!p.loading) {
+    why = "settings can be declared only while the plugin loads";
+  } else if (def == nullptr || def->struct_size < sizeof(ampd_setting_def)) {
+    why = "setting definition too small";
+  } else if (def->name == nullptr || *def->name == '\0') {
+    why = "setting without a name";
+  } else {
+    const auto key = to_lower(def->name);
+    const auto configured = p.configured.find(key);
+    const bool from_file = configured != p.configured.end();
+    const std::string value = from_file ? configured->second : str(def->default_value);
+    if (auto checked = normalized(def->type, value, why)) {
+      p.settings[key] = std::move(*checked);
+      return 0;
+    }
+    why = "[plugin." + p.name + "] " + def->name + ": " + why +
+          (from_file ? "" : " (the plugin's own default)");
+  }
+  if (p.registration_error.empty()) p.registration_error = why;
+  copy_error(why, error, size);
+  return 1;
+}
+
+const char* setting_value(ampd_plugin* self, const char* name) {
+  const auto& settings = plugin(self).settings;
+  const auto it = settings.find(to_lower(str(name)));
+  return it == settings.end() ? nullptr : it->second.c_str();
+}
+
+int subscribe_events(ampd_plugin* self, const char* event, ampd_event_fn fn, void* user_data,
+                     void (*free_user_data)(void*), char* error, std::size_t size) {
+  auto& p = plugin(self);
+  std::string why;
+  if (!p.loading) {
+    why = "events can be subscribed to only while the plugin loads";
+  } else if (fn == nullptr) {
+    why = "event subscription without a function";
+  } else {
+    p.subscriptions.push_back({to_lower(str(event)), fn, user_data, free_user_data});
+    return 0;
+  }
+  if (p.registration_error.empty()) p.registration_error = why;
+  copy_error(why, error, size);
+  return 1;
+}
+
+}  // namespace
+
+void add_extension_functions(ampd_host& table) {
+  table.declare_setting = &declare_setting;
+  table.setting_value = &setting_value;
+  table.subscribe_events = &subscribe_events;
+}
+
+void deliver_event(const PluginState& plugin, const std::string& server, const Message& event) {
+  if (plugin.subscriptions.empty()) return;
+  const auto name = event.get("Event");
+  const auto* handle = reinterpret_cast<const ampd_message*>(&event);
+  for (const auto& s : plugin.subscriptions) {
+    if (!s.event.empty() && !iequals(s.event, name)) continue;
+    try {
+      s.fn(s.user_data, server.c_str(), handle);
+    } catch (...) {  // a C++ plugin letting an exception out through the C boundary
+      Poco::Logger::get("ampd.plugin." + plugin.name)
+          .error("event handler for %s threw an exception", name);
+    }
+  }
+}
+
+void drop_subscriptions(PluginState& plugin) {
+  for (auto& s : plugin.subscriptions) {
+    if (s.free_user_data) s.free_user_data(s.user_data);
+  }
+  plugin.subscriptions.clear();
+}
+
+}  // namespace ampd
