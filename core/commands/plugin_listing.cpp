@@ -37,8 +37,12 @@ std::vector<std::string> unclaimed_sections(const PluginLoader& loader,
   std::vector<std::string> out;
   for (const auto& [name, values] : sections) {
     const auto loaded = loader.loaded();
-    const bool claimed = std::any_of(loaded.begin(), loaded.end(),
-                                     [&](const LoadedPlugin& p) { return iequals(p.name, name); });
+    const auto& refused = loader.refused();
+    const bool claimed =
+        std::any_of(loaded.begin(), loaded.end(),
+                    [&](const LoadedPlugin& p) { return iequals(p.name, name); }) ||
+        std::any_of(refused.begin(), refused.end(),
+                    [&](const RefusedPlugin& p) { return iequals(p.name, name); });
     if (!claimed) out.push_back("[plugin." + name + "]");
   }
   return out;

@@ -15,7 +15,8 @@ namespace ampd {
 // cannot be read.
 int list_plugins(const std::string& dir, std::ostream& out);
 
-// [plugin.NAME] sections no loaded plugin claims, as "[plugin.NAME]".
+// [plugin.NAME] sections that no plugin (loaded, or refused after it said its name) claims, as
+// "[plugin.NAME]".
 std::vector<std::string> unclaimed_sections(const PluginLoader& loader,
                                             const PluginLoader::Sections& sections);
 

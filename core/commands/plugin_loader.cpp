@@ -116,7 +116,7 @@ bool PluginLoader::load_file(const std::string& path) {
   if (!why.empty()) {
     drop_commands(state->name);  // a refused plugin keeps nothing
     drop_subscriptions(*state);
-    return refuse(path, why, handle);
+    return refuse(path, why, handle, state->name);
   }
 
   LoadedPlugin info{path, d->name, d->version ? d->version : "", state->commands};
@@ -143,9 +143,10 @@ std::vector<LoadedPlugin> PluginLoader::loaded() const {
   return out;
 }
 
-bool PluginLoader::refuse(const std::string& file, const std::string& reason, void* handle) {
+bool PluginLoader::refuse(const std::string& file, const std::string& reason, void* handle,
+                          const std::string& name) {
   logger().error("refused plugin %s: %s", file, reason);
-  refused_.push_back({file, reason});
+  refused_.push_back({file, reason, name});
   if (handle) dlclose(handle);
   return false;
 }

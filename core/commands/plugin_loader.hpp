@@ -24,6 +24,7 @@ struct LoadedPlugin {
 struct RefusedPlugin {
   std::string file;
   std::string reason;
+  std::string name;  // the plugin's own name, when it got as far as saying it
 };
 
 class PluginLoader {
@@ -60,7 +61,8 @@ class PluginLoader {
     std::unique_ptr<PluginState> state;
   };
 
-  bool refuse(const std::string& file, const std::string& reason, void* handle = nullptr);
+  bool refuse(const std::string& file, const std::string& reason, void* handle = nullptr,
+              const std::string& name = {});
   void drop_commands(const std::string& plugin);
 
   CommandRegistry& registry_;

@@ -4,8 +4,10 @@
 #include <Poco/Channel.h>
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <optional>
 #include <sstream>
 
@@ -228,6 +230,44 @@ TEST_F(PluginLoaderTest, AMissingDirectoryIsLoggedAndTheDaemonCarriesOn) {
   EXPECT_FALSE(loader_.load_directory(kDir + "/nonexistent"));
   ASSERT_EQ(capture_->lines.size(), 1u);
   EXPECT_NE(capture_->lines[0].find("cannot read plugin directory"), std::string::npos);
+}
+
+// Loads the plugin in `file` against `host` as the loader would; returns load()'s error, or ""
+// when it loaded (then it is unloaded again).
+std::string load_against(const ampd_host& host, const std::string& file) {
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) return "cannot open " + file;
+  auto entry = reinterpret_cast<ampd_plugin_entry_fn>(dlsym(handle, AMPD_PLUGIN_ENTRY_SYMBOL));
+  const ampd_plugin_descriptor* d = entry();
+  CommandRegistry registry;
+  PluginState state;
+  state.name = d->name;
+  state.registry = &registry;
+  state.loading = true;
+  char error[512] = "";
+  const int rc = d->load(&host, to_handle(state), error, sizeof error);
+  if (rc == 0 && d->unload) d->unload();
+  for (auto& c : registry.remove_plugin(state.name)) {
+    if (c.free_user_data) c.free_user_data(c.user_data);
+  }
+  drop_subscriptions(state);
+  dlclose(handle);
+  return rc == 0 ? std::string() : std::string(error[0] ? error : "failed");
+}
+
+// A plugin built against this SDK meets a daemon whose host table ends where ABI version 1's
+// first table ended (the newer entries are not even there: zeroed, so calling one would
+// crash). What uses only that table loads; a newer feature fails the load, naming it.
+TEST(PluginAbi, APluginOfANewerSdkLoadsOnAnOlderDaemonIfItUsesNothingNewer) {
+  ampd_host old = *plugin_host_table();
+  std::memset(reinterpret_cast<char*>(&old) + AMPD_HOST_V1_SIZE, 0, sizeof old - AMPD_HOST_V1_SIZE);
+  old.struct_size = AMPD_HOST_V1_SIZE;
+  EXPECT_EQ(load_against(old, file("a_good")), "");
+  EXPECT_EQ(load_against(old, abi_file("async")), "this ampd is too old for asynchronous commands");
+  EXPECT_EQ(load_against(old, EVENT_COUNTER_PLUGIN), "this ampd is too old for plugin settings");
+  // Against today's table all of them load.
+  EXPECT_EQ(load_against(*plugin_host_table(), abi_file("async")), "");
+  EXPECT_EQ(load_against(*plugin_host_table(), EVENT_COUNTER_PLUGIN), "");
 }
 
 TEST(PluginListing, PrintsPluginsCommandsAndRefusals) {
