@@ -32,16 +32,6 @@ constexpr long kPings = 4'000'000;
 constexpr long kOutputCap = 1024 * 1024;
 constexpr long kMaxGrowthKiB = 4 * 1024;
 
-// A field of /proc/PID/status in KiB ("VmRSS", "VmHWM"); -1 if unreadable.
-long status_kib(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
 // Restarts VmHWM (the peak resident size) from the current size.
 bool reset_peak(pid_t pid) {
   std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
@@ -144,7 +134,7 @@ void flood_without_reading(bool log_in) {
   // A few answers first, so that ampd's buffers for answers exist before the baseline.
   for (int i = 0; i < 100; ++i) client.send(ping(0));
   for (int i = 0; i < 100; ++i) ASSERT_NE(client.read_native().find("Pong"), std::string::npos);
-  const auto baseline = status_kib(pid, "VmRSS");
+  const auto baseline = process_status_kib(pid, "VmRSS");
   const bool peak_known = reset_peak(pid);
 
   const int fd = client.native_handle();
@@ -155,7 +145,7 @@ void flood_without_reading(bool log_in) {
     wait_for_stall(flood);
     EXPECT_FALSE(flood.done()) << "ampd read all " << kPings << " Pings without their answers "
                                << "being read: nothing held its input back";
-    const auto stalled = status_kib(pid, "VmRSS");
+    const auto stalled = process_status_kib(pid, "VmRSS");
     std::printf(
         "ampd VmRSS %ld KiB before, %ld KiB with the client's input held (%zu bytes "
         "sent)\n",
@@ -166,7 +156,7 @@ void flood_without_reading(bool log_in) {
     in_order = read_pongs_in_order(fd, first_wrong);
   }
   EXPECT_EQ(in_order, kPings) << "first answer out of place: " << first_wrong;
-  const auto peak = status_kib(pid, "VmHWM");
+  const auto peak = process_status_kib(pid, "VmHWM");
   std::printf("ampd peak VmRSS over the run %ld KiB (%s)\n", peak,
               peak_known ? "since the baseline" : "since start: clear_refs refused");
   if (!kSanitized && peak_known) {

@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "ampd_instance.hpp"
-#include "daemon.hpp"
 
 namespace ampd::test {
 namespace {
@@ -137,9 +136,11 @@ class Junk : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     sim_ = new SimInstance({"--events-per-second", "20"});
-    DaemonOptions o;
+    AmpdSetup o;
+    o.log_to_file = true;
+    o.level = "information";
     o.sections = sim_->section();
-    daemon_ = new Daemon(o);
+    daemon_ = new AmpdInstance(o);
   }
   static void TearDownTestSuite() {
     delete daemon_;
@@ -179,16 +180,16 @@ class Junk : public ::testing::Test {
   }
 
   static SimInstance* sim_;
-  static Daemon* daemon_;
+  static AmpdInstance* daemon_;
 };
 SimInstance* Junk::sim_ = nullptr;
-Daemon* Junk::daemon_ = nullptr;
+AmpdInstance* Junk::daemon_ = nullptr;
 
 TEST_F(Junk, SurvivesEverythingAndRecovers) {
   // Baseline: after one ordinary session, so lazily built state is already there.
   well_behaved_session();
   std::this_thread::sleep_for(200ms);
-  const long baseline = daemon_->rss_kib();
+  const long baseline = daemon_->status_kib();
   ASSERT_GT(baseline, 0);
   std::mt19937 rng(20240508);
 
@@ -297,10 +298,10 @@ TEST_F(Junk, SurvivesEverythingAndRecovers) {
 
   // Afterwards: still answering, memory back near the baseline, nothing serious logged.
   well_behaved_session();
-  long rss = daemon_->rss_kib();
+  long rss = daemon_->status_kib();
   for (int i = 0; i < 50 && rss - baseline > 20 * 1024; ++i) {  // let closed sessions go
     std::this_thread::sleep_for(100ms);
-    rss = daemon_->rss_kib();
+    rss = daemon_->status_kib();
   }
 #if defined(__SANITIZE_ADDRESS__)
   // ASan keeps freed memory in quarantine: RSS says nothing there (the dev build checks it).

@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "ampd_instance.hpp"
-#include "daemon.hpp"
 
 namespace ampd::test {
 namespace {
@@ -23,13 +22,15 @@ std::string login(Client& c, const std::string& user, const std::string& extra) 
 
 TEST(LeakSession, LoginsCommandsEventsAndDisconnectsThenCleanExit) {
   SimInstance sim({"--events-per-second", "50"});
-  DaemonOptions o;
+  AmpdSetup o;
+  o.log_to_file = true;
+  o.level = "information";
   o.sections = sim.section();
   o.wrapper = wrapper_from_environment();
   const bool slow = !o.wrapper.empty();
   const auto timeout = slow ? std::chrono::milliseconds(30s) : std::chrono::milliseconds(5s);
   if (slow) o.start_timeout = 60s;
-  Daemon ampd(o);
+  AmpdInstance ampd(o);
 
   for (int round = 0; round < 3; ++round) {
     // An administrator with events, running commands that reach Asterisk.

@@ -1,7 +1,10 @@
 #include "ampd_instance.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "auth/secret_hash.hpp"
 
@@ -28,31 +31,89 @@ std::string io_threads_line(const std::string& server) {
   return std::string("io_threads = ") + threads + "\n";
 }
 
-AmpdInstance::AmpdInstance(const AmpdSetup& setup) {
+AmpdInstance::AmpdInstance(const AmpdSetup& setup) : log_to_file_(setup.log_to_file) {
   dir_.write("users.ini", standard_users() + setup.users);
   const std::string plugins = setup.plugins ? "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" : "";
+  const std::string log_file =
+      setup.log_to_file ? "target = file\nfile = " + dir_.file("ampd.log") + "\n" : "";
   dir_.write("ampd.ini", "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n" +
                              plugins + io_threads_line(setup.server) + setup.server +
-                             "\n[logging]\nlevel = debug\n\n" + setup.sections);
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{AMPD_BINARY, "--config-file=" + dir_.file("ampd.ini")});
-  const auto line = process_->wait_for_line("(port ");
-  const auto pos = line.find("(port ");
-  if (pos == std::string::npos) {
-    throw std::runtime_error("ampd did not start:\n" + process_->output());
+                             "\n[logging]\n" + log_file + "level = " + setup.level + "\n\n" +
+                             setup.sections);
+  std::vector<std::string> argv = setup.wrapper;
+  argv.push_back(AMPD_BINARY);
+  argv.push_back("--config-file=" + dir_.file("ampd.ini"));
+  process_ = std::make_unique<Process>(argv);
+  const auto port_logged = wait_for_log("(port ", setup.start_timeout);
+  const auto text = log();
+  const auto pos = text.find("(port ");
+  if (!port_logged || pos == std::string::npos) {
+    throw std::runtime_error("ampd did not start:\n" + text + process_->output());
   }
-  port_ = std::stoi(line.substr(pos + 6));
+  port_ = std::stoi(text.substr(pos + 6));
   // Logged from inside the running loop: signals sent from now on are handled.
-  if (process_->wait_for_line(" started (config ").empty()) {
-    throw std::runtime_error("ampd did not start its loop:\n" + process_->output());
+  if (!wait_for_log(" started (config ", setup.start_timeout)) {
+    throw std::runtime_error("ampd did not start its loop:\n" + log());
   }
   // Tests start talking at once: wait until ampd is logged in to the (first) Asterisk.
   // (The link logs from its own thread, so its line may come before or after "started".)
   if (setup.sections.find("[asterisk.") != std::string::npos &&
-      process_->output().find("(AMI ") == std::string::npos &&
-      process_->wait_for_line("(AMI ").empty()) {
-    throw std::runtime_error("ampd did not reach Asterisk:\n" + process_->output());
+      !wait_for_log("(AMI ", setup.start_timeout)) {
+    throw std::runtime_error("ampd did not reach Asterisk:\n" + log());
   }
+}
+
+std::string AmpdInstance::log() const {
+  if (!log_to_file_) return process_->output();
+  std::ifstream in(dir_.file("ampd.log"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool AmpdInstance::wait_for_log(const std::string& needle,
+                                std::chrono::milliseconds timeout) const {
+  if (!log_to_file_) {
+    const auto& seen = process_->output();
+    if (const auto at = seen.find(needle);
+        at != std::string::npos && seen.find('\n', at) != std::string::npos) {
+      return true;
+    }
+    return !process_->wait_for_line(needle, timeout).empty();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto text = log();
+    // A whole line: the number after "(port " is complete once its line has ended.
+    if (const auto at = text.find(needle);
+        at != std::string::npos && text.find('\n', at) != std::string::npos) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+long AmpdInstance::status_kib(const std::string& field) const {
+  return process_status_kib(process_->pid(), field);
+}
+
+long process_status_kib(int pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+std::vector<std::string> wrapper_from_environment() {
+  std::vector<std::string> out;
+  const char* text = std::getenv("AMPD_TEST_WRAPPER");
+  if (text == nullptr) return out;
+  std::istringstream words(text);
+  for (std::string w; words >> w;) out.push_back(w);
+  return out;
 }
 
 SimInstance::SimInstance(const std::vector<std::string>& options, int port) {

@@ -1,8 +1,10 @@
 // Starts the real ampd binary on a free loopback port with a generated config and users file.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "client.hpp"
 #include "process.hpp"
@@ -22,6 +24,12 @@ struct AmpdSetup {
   std::string sections{};  // extra sections (e.g. [asterisk.pbx])
   std::string users{};     // extra users
   bool plugins = true;     // point [server] plugins at the build tree's plugins
+  // For floods and leak runs: the log goes to a file, so that thousands of log lines never
+  // fill a pipe and stall ampd.
+  bool log_to_file = false;
+  std::string level = "debug";         // [logging] level
+  std::vector<std::string> wrapper{};  // runs ampd under it, e.g. {"valgrind", ...}
+  std::chrono::milliseconds start_timeout = std::chrono::seconds(15);
 };
 
 class AmpdInstance {
@@ -31,12 +39,25 @@ class AmpdInstance {
   Process& process() { return *process_; }
   const TempDir& dir() const { return dir_; }
   std::unique_ptr<Client> connect() const;
+  // ampd's log so far: the log file with log_to_file, else what the process printed.
+  std::string log() const;
+  // Waits for a log line containing `needle`; false on timeout.
+  bool wait_for_log(const std::string& needle, std::chrono::milliseconds timeout) const;
+  // A field of ampd's /proc/PID/status in KiB ("VmRSS", "VmHWM"); -1 if unreadable.
+  long status_kib(const std::string& field = "VmRSS") const;
 
  private:
   TempDir dir_;
   std::unique_ptr<Process> process_;
+  bool log_to_file_ = false;
   int port_ = 0;
 };
+
+// A field of /proc/PID/status in KiB; -1 if unreadable.
+long process_status_kib(int pid, const std::string& field);
+
+// The wrapper from AMPD_TEST_WRAPPER (space-separated), if set.
+std::vector<std::string> wrapper_from_environment();
 
 // The Asterisk simulator on a free loopback port.
 class SimInstance {
