@@ -81,19 +81,34 @@ void Server::reload() {
                             std::chrono::milliseconds(config_.login_window_ms));
   log.information("reloaded: %z users", users_->users().size());
   publish_settings();
+  swap_requested_ = std::chrono::steady_clock::now();
   swap_plugins_when_idle();
 }
 
 // Handlers run on workers without locks on the registry, and async ones wait for Asterisk with
 // a plugin callback, so plugins are swapped only at a moment when no command is in flight, even
-// one whose client has gone; until then commands keep running on the loaded plugins.
+// one whose client has gone; until then commands keep running on the loaded plugins. An async
+// command holds the swap back for shutdown_timeout at most: then it is given up, and the old
+// plugins stay loaded, without commands, for as long as one of them may still call back.
 void Server::swap_plugins_when_idle() {
+  const auto waited = std::chrono::steady_clock::now() - swap_requested_;
+  if (dispatcher_->in_flight() > 0 &&
+      waited >= std::chrono::milliseconds(config_.shutdown_timeout_ms)) {
+    dispatcher_->give_up_overdue(std::chrono::milliseconds(0));
+  }
   if (dispatcher_->in_flight() > 0) {
     if (!plugin_swap_timer_) {
       plugin_swap_timer_ = std::make_unique<Timer>(reactor_, [this] { swap_plugins_when_idle(); });
     }
     plugin_swap_timer_->start(50);
     return;
+  }
+  if (dispatcher_->given_up() > 0) {
+    Poco::Logger::get("ampd.plugins")
+        .warning("plugins swapped with %u given-up commands unfinished: the old ones stay loaded",
+                 dispatcher_->given_up());
+    plugins_->retire();
+    retired_plugins_.push_back(std::move(plugins_));
   }
   plugins_.reset();  // unloads every plugin and empties the registry
   load_plugins();

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <csignal>
 #include <utility>
 
@@ -27,6 +28,10 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
       registry_, workers_, *asterisk_,
       [this](std::function<void()> task) { reactor_.post(std::move(task)); });
   publish_settings();
+  overdue_timer_ = std::make_unique<Timer>(reactor_, [this] {
+    dispatcher_->give_up_overdue(std::chrono::milliseconds(config_.command_timeout_ms));
+  });
+  overdue_timer_->start(std::min(1000u, config_.command_timeout_ms), true);
 }
 
 Server::~Server() {
@@ -34,8 +39,10 @@ Server::~Server() {
   shards_.stop();
   shards_.clear();    // sessions post to the main reactor
   asterisk_.reset();  // fails the actions still waiting, which may run plugin callbacks
-  dispatcher_.reset();
+  // A plugin may finish a request it still holds as it unloads: the dispatcher hears of it.
   plugins_.reset();
+  retired_plugins_.clear();
+  dispatcher_.reset();
 }
 
 void Server::start() {

@@ -119,6 +119,11 @@ class Server : public AsteriskEventSink, public SessionHost {
   EventDelivery delivery_;
   Reloader reloader_;
   std::unique_ptr<Timer> plugin_swap_timer_;
+  std::chrono::steady_clock::time_point swap_requested_;
+  std::unique_ptr<Timer> overdue_timer_;  // gives up async commands past command_timeout
+  // Plugins swapped out while a command they were given up on may still call into them: kept
+  // loaded (their commands gone) until the Asterisk link has failed every pending action.
+  std::vector<std::unique_ptr<PluginLoader>> retired_plugins_;
   std::atomic<bool> stopping_{false};
   std::unique_ptr<Timer> shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;

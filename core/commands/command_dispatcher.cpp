@@ -1,6 +1,9 @@
 #include "commands/command_dispatcher.hpp"
 
+#include <Poco/Logger.h>
+
 #include <memory>
+#include <utility>
 
 #include "commands/plugin_host.hpp"
 
@@ -28,14 +31,16 @@ void CommandDispatcher::dispatch(const Identity& who, std::uint64_t session_id,
   }
 
   if (command->async_handler != nullptr) {
+    const auto token = next_async_++;
+    async_[token] = {command->plugin, command->name, std::chrono::steady_clock::now(), done};
     auto finished = start_async_handler(
         *command,
         AsyncCall{who, request, request.get("Server"), {session_id, request.get("ActionID")}},
-        gateway_, [this, done](Reply later) {
-          --in_flight_;
-          done(std::move(later));
-        });
-    if (finished) answer(std::move(done), std::move(*finished));
+        gateway_, [this, token](Reply later) { finish_async(token, std::move(later)); });
+    if (finished) {
+      async_.erase(token);
+      answer(std::move(done), std::move(*finished));
+    }
     return;
   }
 
@@ -70,6 +75,40 @@ void CommandDispatcher::answer(std::function<void(Reply)> done, Reply reply) {
     --in_flight_;
     done(std::move(reply));
   });
+}
+
+void CommandDispatcher::finish_async(std::uint64_t token, Reply reply) {
+  const auto it = async_.find(token);
+  if (it == async_.end()) return;
+  auto done = std::move(it->second.done);
+  if (!done) {
+    Poco::Logger::get("ampd.plugins")
+        .notice("%s (plugin %s) finished after it was given up; its answer is dropped",
+                it->second.command, it->second.plugin);
+    --given_up_;
+  } else {
+    --in_flight_;
+  }
+  async_.erase(it);
+  if (done) done(std::move(reply));
+}
+
+void CommandDispatcher::give_up_overdue(std::chrono::milliseconds limit) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [token, command] : async_) {
+    if (!command.done || now - command.started < limit) continue;
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - command.started).count();
+    Poco::Logger::get("ampd.plugins")
+        .warning("%s (plugin %s) not finished after %Ld ms: given up, its client told",
+                 command.command, command.plugin, static_cast<long long>(waited));
+    ++given_up_;
+    // Answered like any other reply: posted, and counted out of in_flight there.
+    answer(std::exchange(command.done, {}),
+           failed_reply(command.command, "Command did not finish: plugin " + command.plugin +
+                                             " gave no answer within " +
+                                             std::to_string(waited / 1000) + " s"));
+  }
 }
 
 }  // namespace ampd

@@ -3,8 +3,11 @@
 // on the reactor), and hands the Reply back on the reactor.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 #include <string_view>
 
 #include "asterisk/asterisk_gateway.hpp"
@@ -41,14 +44,33 @@ class CommandDispatcher {
   // Reactor thread.
   unsigned in_flight() const { return in_flight_; }
 
+  // Asynchronous plugin commands in flight for longer than `limit` are given up: each is
+  // reported in the log with its plugin and command, and its client gets an error. Their
+  // plugins may still finish them (the answer is then dropped), so until they do they count as
+  // given_up(), not in_flight(). Reactor thread.
+  void give_up_overdue(std::chrono::milliseconds limit);
+  unsigned given_up() const { return given_up_; }
+
  private:
   void answer(std::function<void(Reply)> done, Reply reply);
+  // An async command's answer, or its late finish after it was given up.
+  void finish_async(std::uint64_t token, Reply reply);
+
+  struct AsyncInFlight {
+    std::string plugin;
+    std::string command;
+    std::chrono::steady_clock::time_point started;
+    std::function<void(Reply)> done;  // empty once given up
+  };
 
   const CommandRegistry& registry_;
   WorkerPool& workers_;
   AsteriskGateway& gateway_;
   PostToReactor post_;
   unsigned in_flight_ = 0;
+  unsigned given_up_ = 0;
+  std::map<std::uint64_t, AsyncInFlight> async_;
+  std::uint64_t next_async_ = 1;
 };
 
 }  // namespace ampd

@@ -137,6 +137,13 @@ void PluginLoader::unload_all() {
   }
 }
 
+void PluginLoader::retire() {
+  for (auto& o : open_) {
+    drop_commands(o.info.name);
+    drop_subscriptions(*o.state);
+  }
+}
+
 std::vector<LoadedPlugin> PluginLoader::loaded() const {
   std::vector<LoadedPlugin> out;
   for (const auto& o : open_) out.push_back(o.info);

@@ -50,6 +50,10 @@ class PluginLoader {
   // Gives an Asterisk event to every plugin subscribed to it. Reactor thread.
   void deliver_event(const std::string& server, const Message& event) const;
 
+  // Takes every plugin's commands and subscriptions out (so that others can be loaded) but
+  // keeps the plugins open, for callbacks still pending in them; closed when destroyed.
+  void retire();
+
   std::vector<LoadedPlugin> loaded() const;
   const std::vector<RefusedPlugin>& refused() const { return refused_; }
 

@@ -127,6 +127,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
          return error.empty();
        }},
       {"shutdown_timeout", number(c.shutdown_timeout_ms, 0, 600000)},
+      {"command_timeout", number(c.command_timeout_ms, 100, 3600000)},
       {"statistics_file", path(c.statistics_file, base)},
       {"statistics_interval", number(c.statistics_interval_ms, 1000, 3600000)},
       {"worker_threads", number(c.worker_threads, 1, 256)},

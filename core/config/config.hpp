@@ -58,6 +58,8 @@ struct Config {
   std::string statistics_file;              // snapshot of statistics and activity ("" = none)
   unsigned statistics_interval_ms = 10000;  // how often a changed snapshot is written
   unsigned shutdown_timeout_ms = 5000;      // SIGTERM: how long commands in flight may finish
+  // An asynchronous plugin command not finished after this is given up (logged, answered).
+  unsigned command_timeout_ms = 60000;
   unsigned worker_threads = 16;
   unsigned worker_queue = 1024;
   // Reactor threads for clients: 1 keeps everything on the main reactor; more spread the

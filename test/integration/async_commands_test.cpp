@@ -200,3 +200,48 @@ TEST(AsyncCommands, ShutdownGivesUpOnACommandStillWaiting) {
 
 }  // namespace
 }  // namespace ampd::test
+
+namespace ampd::test {
+namespace {
+
+// An async command its plugin never finishes: after command_timeout the client gets an error
+// and the log names the plugin and the command; it holds neither a reload nor a shutdown past
+// shutdown_timeout, and the plugin's late finish (at unload) harms nothing.
+TEST(AsyncCommands, ACommandNeverFinishedIsGivenUpAndHoldsNothing) {
+  AmpdInstance ampd(
+      {.server = "plugins = " HOLDER_PLUGIN_DIR "\ncommand_timeout = 500\nshutdown_timeout = 300\n",
+       .plugins = false});
+  auto c = login(ampd);
+  const auto start = std::chrono::steady_clock::now();
+  c->send("Action: HoldForever\r\nActionID: h1\r\n\r\n");
+  auto answer = c->read_native();
+  EXPECT_TRUE(has(answer, "ActionID: h1\r\n")) << answer;
+  EXPECT_TRUE(has(answer, "Command did not finish: plugin holder gave no answer")) << answer;
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 400ms);
+  EXPECT_TRUE(ampd.wait_for_log("HoldForever (plugin holder) not finished after", 2s));
+
+  c->send("Action: FinishEarly\r\nActionID: f1\r\n\r\n");
+  answer = c->read_native();
+  EXPECT_TRUE(has(answer, "Early: yes")) << answer;
+  EXPECT_FALSE(has(answer, "Late")) << answer;
+
+  // A reload waits for a held command at most shutdown_timeout, then swaps the plugins.
+  c->send("Action: HoldForever\r\nActionID: h2\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  ampd.process().signal(SIGHUP);
+  EXPECT_TRUE(ampd.wait_for_log("old ones stay loaded", 3s)) << ampd.log();
+  EXPECT_TRUE(ampd.wait_for_log("plugins reloaded", 3s));
+  answer = c->read_native();
+  EXPECT_TRUE(has(answer, "ActionID: h2\r\n")) << answer;
+  EXPECT_TRUE(has(answer, "Command did not finish")) << answer;
+
+  c->send("Action: HoldForever\r\nActionID: h3\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  const auto stop = std::chrono::steady_clock::now();
+  ampd.process().signal(SIGTERM);
+  EXPECT_EQ(ampd.process().wait(), 0) << ampd.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop, 2s);
+}
+
+}  // namespace
+}  // namespace ampd::test

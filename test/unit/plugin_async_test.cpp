@@ -270,4 +270,50 @@ TEST(AsyncFakeHost, RefusesBothHandlersOrNeither) {
   EXPECT_TRUE(host.commands().empty());
 }
 
+// finish() answers at once while the plugin keeps the request; later writes go nowhere and the
+// reply is finished exactly once (the fake host checks), also when the last copy goes.
+TEST(AsyncFakeHost, FinishAnswersNowWhileACopyIsHeld) {
+  static std::vector<AsyncRequest> held;
+  FakeHost host;
+  host.load([](Registrar& r) {
+    r.async_command("Early", Privilege::Monitor, {}, [](AsyncRequest call) {
+      call.reply().add("Now", "1");
+      call.finish();
+      EXPECT_TRUE(call.finished());
+      call.reply().add("Later", "1");
+      EXPECT_THROW(call.ami(AmiAction("Ping"), [](AsyncRequest, AmiResult) {}), std::logic_error);
+      held.push_back(call);
+    });
+  });
+  const auto reply = host.run("Early");
+  EXPECT_EQ(reply.get("Now"), "1");
+  EXPECT_EQ(reply.get("Later"), "");
+  held.clear();  // the last copy: no second finish
+}
+
+// Settings and events under the fake host, as a plugin author tests them.
+TEST(AsyncFakeHost, SettingsAndEvents) {
+  static std::vector<std::string> seen;
+  FakeHost host;
+  host.configure("Watch", "QueueCallerJoin");
+  host.configure("verbose", "yes");
+  host.load([](Registrar& r) {
+    const auto watch = r.setting("watch", "Hangup");
+    EXPECT_EQ(watch, "QueueCallerJoin");
+    EXPECT_EQ(r.setting_int("limit", 7), 7);
+    EXPECT_TRUE(r.setting_bool("verbose", false));
+    r.on_event(watch, [](const ampd::sdk::Event& e) {
+      seen.push_back(std::string(e.server) + ":" + e.name() + ":" + e.fields.get("Queue"));
+    });
+  });
+  EXPECT_EQ(host.setting("LIMIT"), "7");
+  host.emit("pbx", {{"Event", "Hangup"}});
+  host.emit("pbx", {{"Event", "queuecallerjoin"}, {"Queue", "support"}});
+  EXPECT_EQ(seen, std::vector<std::string>{"pbx:queuecallerjoin:support"});
+
+  FakeHost typo;
+  typo.configure("wacth", "x");
+  EXPECT_THROW(typo.load([](Registrar& r) { r.setting("watch", ""); }), std::runtime_error);
+}
+
 }  // namespace

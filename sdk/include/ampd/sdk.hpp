@@ -306,21 +306,28 @@ class Reply {
  public:
   Reply(const ampd_host* host, ampd_reply* reply) : host_(host), reply_(reply) {}
 
-  void error(const std::string& message) { host_->reply_set_error(reply_, message.c_str()); }
-  void message(const std::string& message) { host_->reply_set_message(reply_, message.c_str()); }
+  // After AsyncRequest::finish() the handle is gone and these do nothing.
+  void error(const std::string& message) {
+    if (reply_) host_->reply_set_error(reply_, message.c_str());
+  }
+  void message(const std::string& message) {
+    if (reply_) host_->reply_set_message(reply_, message.c_str());
+  }
   Reply& add(const std::string& name, const std::string& value) {
-    host_->reply_add_field(reply_, name.c_str(), value.c_str());
+    if (reply_) host_->reply_add_field(reply_, name.c_str(), value.c_str());
     return *this;
   }
   // Answer in list shape even when there are no records.
-  void list(bool on = true) { host_->reply_set_list(reply_, on ? 1 : 0); }
+  void list(bool on = true) {
+    if (reply_) host_->reply_set_list(reply_, on ? 1 : 0);
+  }
 
   class Record {
    public:
     Record(const ampd_host* host, ampd_reply* reply, std::size_t index)
         : host_(host), reply_(reply), index_(index) {}
     Record& add(const std::string& name, const std::string& value) {
-      host_->reply_record_add_field(reply_, index_, name.c_str(), value.c_str());
+      if (reply_) host_->reply_record_add_field(reply_, index_, name.c_str(), value.c_str());
       return *this;
     }
 
@@ -331,7 +338,7 @@ class Reply {
   };
   // Appends a record named `name` (native: its Event name; XML: its element name).
   Record record(const std::string& name) {
-    return {host_, reply_, host_->reply_add_record(reply_, name.c_str())};
+    return {host_, reply_, reply_ ? host_->reply_add_record(reply_, name.c_str()) : 0};
   }
 
  private:
@@ -356,9 +363,17 @@ class AsyncRequest {
   const Request& request() const { return state_->request; }
   Reply& reply() const { return state_->reply; }
 
+  // Sends the reply now, even while copies of this request are still held (say, by a
+  // subscription waiting for an event). Without it the reply goes when the last copy is gone.
+  // Afterwards reply() does nothing, and request() and ami() must not be used. A command never
+  // finished is given up by ampd after [server] command_timeout, with a line in its log.
+  void finish() const { state_->finish(); }
+  bool finished() const { return state_->finished; }
+
   // Sends `action` to the request's server; `then` runs later with this request and the result
   // (also on a timeout or a link failure). An exception from `then` becomes an error reply.
   void ami(const AmiAction& action, Then then, std::chrono::milliseconds timeout = {}) const {
+    if (state_->finished) throw std::logic_error("AsyncRequest::ami() after finish()");
     const auto& request = state_->request;
     ampd_ami_action* a = request.to_host(action);
     auto* pending = new Pending{state_, std::move(then)};
@@ -373,12 +388,19 @@ class AsyncRequest {
         : request(host, self, r), reply(host, handle), host(host), handle(handle) {}
     State(const State&) = delete;
     State& operator=(const State&) = delete;
-    ~State() { host->reply_finish(handle); }
+    ~State() { finish(); }
+    void finish() {
+      if (finished) return;
+      finished = true;
+      reply = Reply(host, nullptr);  // the handle is the host's again
+      host->reply_finish(handle);
+    }
 
     Request request;
     Reply reply;
     const ampd_host* host;
     ampd_reply* handle;
+    bool finished = false;
   };
   struct Pending {
     std::shared_ptr<State> state;

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -133,7 +134,29 @@ class FakeHost {
     for (auto& c : commands_) {
       if (c.free_user_data) c.free_user_data(c.user_data);
     }
+    for (auto& s : subscriptions_) {
+      if (s.free_user_data) s.free_user_data(s.user_data);
+    }
     if (unload_) unload_();
+  }
+
+  // [plugin.NAME] as the operator wrote it; call before load(). Types are not checked here
+  // (the daemon checks them), only that load() declares every key.
+  void configure(std::string key, std::string value) { configured_[lower(key)] = std::move(value); }
+  // A declared setting's value as the plugin reads it ("" if undeclared).
+  std::string setting(const std::string& key) const {
+    const auto it = settings_.find(lower(key));
+    return it == settings_.end() ? std::string() : it->second;
+  }
+  // An Asterisk event from `server`, to every subscription that wants it.
+  void emit(const std::string& server, FieldList event) {
+    const MessageState message{std::move(event)};
+    const auto name = find_in(message.fields, "Event");
+    for (const auto& s : subscriptions_) {
+      if (s.event.empty() || detail::iequals(s.event, name)) {
+        s.fn(s.user_data, server.c_str(), handle(message));
+      }
+    }
   }
 
   // Runs a plugin's C++ load function; throws std::runtime_error with its error.
@@ -217,7 +240,12 @@ class FakeHost {
   // Like the daemon, a failed load keeps none of the plugin's commands.
   void finish_load(int rc) {
     loading_ = false;
-    if (rc == 0) return;
+    if (rc == 0) {
+      for (const auto& [key, value] : configured_) {
+        if (!settings_.count(key)) throw std::runtime_error(key + ": no such setting");
+      }
+      return;
+    }
     while (commands_.size() > loaded_before_) {
       auto& c = commands_.back();
       if (c.free_user_data) c.free_user_data(c.user_data);
@@ -232,6 +260,7 @@ class FakeHost {
     return reinterpret_cast<ampd_plugin*>(this);
   }
   static FakeHost& host_of(ampd_plugin* self) { return *reinterpret_cast<FakeHost*>(self); }
+  static std::string lower(const std::string& text) { return to_lower(text); }
   static const MessageState& msg(const ampd_message* m) {
     return *reinterpret_cast<const MessageState*>(m);
   }
@@ -360,6 +389,28 @@ class FakeHost {
         host.answers_.push_back({host.answer(a), done, user_data});
       };
       h.reply_finish = [](ampd_reply* r) { ++reinterpret_cast<ReplyState*>(r)->finishes; };
+      h.declare_setting = [](ampd_plugin* self, const ampd_setting_def* def, char*,
+                             std::size_t) -> int {
+        auto& host = host_of(self);
+        const auto key = lower(def->name);
+        const auto it = host.configured_.find(key);
+        host.settings_[key] = it != host.configured_.end() ? it->second : def->default_value;
+        if (def->type == AMPD_SETTING_BOOLEAN) {
+          host.settings_[key] = parse_bool(host.settings_[key]).value_or(false) ? "1" : "0";
+        }
+        return 0;
+      };
+      h.setting_value = [](ampd_plugin* self, const char* name) -> const char* {
+        auto& settings = host_of(self).settings_;
+        const auto it = settings.find(lower(name));
+        return it == settings.end() ? nullptr : it->second.c_str();
+      };
+      h.subscribe_events = [](ampd_plugin* self, const char* event, ampd_event_fn fn,
+                              void* user_data, void (*free_user_data)(void*), char*,
+                              std::size_t) -> int {
+        host_of(self).subscriptions_.push_back({event ? event : "", fn, user_data, free_user_data});
+        return 0;
+      };
       h.result_status = [](const ampd_ami_result* r) {
         return static_cast<std::int32_t>(res(r).answer.status);
       };
@@ -402,6 +453,15 @@ class FakeHost {
   }
 
   std::vector<FakeCommand> commands_;
+  struct Subscription {
+    std::string event;
+    ampd_event_fn fn;
+    void* user_data;
+    void (*free_user_data)(void*);
+  };
+  std::vector<Subscription> subscriptions_;
+  std::map<std::string, std::string> configured_;
+  std::map<std::string, std::string> settings_;
   std::vector<AmiAction> actions_;
   std::deque<AsyncAnswer> answers_;
   std::vector<std::string> log_;
