@@ -35,9 +35,10 @@ void print_command(const Command& c, std::ostream& out) {
 std::vector<std::string> unclaimed_sections(const PluginLoader& loader,
                                             const PluginLoader::Sections& sections) {
   std::vector<std::string> out;
-  for (const auto& [name, values] : sections) {
-    const auto loaded = loader.loaded();
-    const auto& refused = loader.refused();
+  const auto loaded = loader.loaded();
+  const auto& refused = loader.refused();
+  for (const auto& section : sections) {
+    const auto& name = section.first;  // a lambda may not capture a structured binding (clang)
     const bool claimed =
         std::any_of(loaded.begin(), loaded.end(),
                     [&](const LoadedPlugin& p) { return iequals(p.name, name); }) ||
