@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 #include <string>
-#include <string_view>
 
 #include "asterisk/asterisk_gateway.hpp"
 #include "auth/login.hpp"
@@ -29,8 +28,6 @@ class CommandDispatcher {
         workers_(workers),
         gateway_(gateway),
         post_(std::move(post_to_reactor)) {}
-
-  bool knows(std::string_view action) const { return registry_.find(action) != nullptr; }
 
   // Checks privilege (administrator > agent > monitor; the error names the privilege needed)
   // and required arguments (the error names the missing one) and answers errors itself;
