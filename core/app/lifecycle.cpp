@@ -7,13 +7,14 @@
 
 namespace ampd {
 
-void Server::load_plugins() {
+void Server::load_plugins(std::shared_ptr<PluginLoader::KeptState> kept) {
   const auto dir = config_.plugin_dir.empty() ? std::string(kDefaultPluginDir) : config_.plugin_dir;
   // The core's commands first, afresh: [permissions] may have changed since they were added.
   registry_.remove_plugin(kCorePlugin);
   add_core_commands(registry_, [this](CoreVerb verb) { return core_handler(verb); });
   plugins_ = std::make_unique<PluginLoader>(registry_);
   plugins_->set_sections(config_.plugin_sections);
+  if (kept) plugins_->share_kept_state(std::move(kept));
   if (!plugins_->load_directory(dir)) {
     Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
     return;
@@ -103,6 +104,7 @@ void Server::swap_plugins_when_idle() {
     plugin_swap_timer_->start(50);
     return;
   }
+  auto kept = plugins_->kept_state();
   if (dispatcher_->given_up() > 0) {
     Poco::Logger::get("ampd.plugins")
         .warning("plugins swapped with %u given-up commands unfinished: the old ones stay loaded",
@@ -110,8 +112,8 @@ void Server::swap_plugins_when_idle() {
     plugins_->retire();
     retired_plugins_.push_back(std::move(plugins_));
   }
-  plugins_.reset();  // unloads every plugin and empties the registry
-  load_plugins();
+  plugins_.reset();  // unloads every plugin (each may keep state) and empties the registry
+  load_plugins(std::move(kept));
   apply_permissions();
   publish_settings();
   Poco::Logger::get("ampd.plugins")

@@ -91,7 +91,8 @@ class Server : public AsteriskEventSink, public SessionHost {
   void save_statistics(bool now);
 
   // lifecycle.cpp
-  void load_plugins();
+  // `kept`: what the plugins being replaced kept for the new ones.
+  void load_plugins(std::shared_ptr<PluginLoader::KeptState> kept = nullptr);
   void apply_permissions();
   void reload();
   void swap_plugins_when_idle();

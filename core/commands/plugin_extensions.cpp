@@ -1,5 +1,6 @@
 // The host functions added after ABI version 1's first table: a plugin's own settings
-// ([plugin.NAME] of ampd.ini) and its subscriptions to Asterisk events.
+// ([plugin.NAME] of ampd.ini), its subscriptions to Asterisk events, and the state it keeps
+// across its reloads.
 #include <Poco/Logger.h>
 
 #include <cerrno>
@@ -94,12 +95,31 @@ int subscribe_events(ampd_plugin* self, const char* event, ampd_event_fn fn, voi
   return 1;
 }
 
+void keep_state(ampd_plugin* self, const void* data, std::size_t size) {
+  auto& p = plugin(self);
+  if (!p.kept) return;
+  (*p.kept)[p.name] =
+      data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
+}
+
+const void* kept_state(ampd_plugin* self, std::size_t* size) {
+  auto& p = plugin(self);
+  if (size) *size = 0;
+  if (!p.loading || !p.kept) return nullptr;
+  const auto it = p.kept->find(p.name);
+  if (it == p.kept->end()) return nullptr;
+  if (size) *size = it->second.size();
+  return it->second.data();
+}
+
 }  // namespace
 
 void add_extension_functions(ampd_host& table) {
   table.declare_setting = &declare_setting;
   table.setting_value = &setting_value;
   table.subscribe_events = &subscribe_events;
+  table.keep_state = &keep_state;
+  table.kept_state = &kept_state;
 }
 
 void deliver_event(const PluginState& plugin, const std::string& server, const Message& event) {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct PluginState {
   std::map<std::string, std::string> configured;
   std::map<std::string, std::string> settings;
   std::vector<EventSubscription> subscriptions;
+  // What plugins keep across their reloads, by plugin name; shared by every loader.
+  std::shared_ptr<std::map<std::string, std::string>> kept;
 };
 
 // One command to run: everything a handler may ask the host about.

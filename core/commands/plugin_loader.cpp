@@ -97,6 +97,7 @@ bool PluginLoader::load_file(const std::string& path) {
   if (const auto it = sections_.find(to_lower(state->name)); it != sections_.end()) {
     state->configured = it->second;
   }
+  state->kept = kept_;
   state->loading = true;
   char error[512] = "";
   int rc = 1;
@@ -106,6 +107,7 @@ bool PluginLoader::load_file(const std::string& path) {
     std::snprintf(error, sizeof error, "load threw an exception");
   }
   state->loading = false;
+  kept_->erase(state->name);  // read once, by this load
   std::string why;
   if (rc != 0) {
     why = std::string("load failed: ") + (error[0] ? error : "no reason given");

@@ -47,6 +47,10 @@ class PluginLoader {
   // from now on.
   using Sections = std::map<std::string, std::map<std::string, std::string>>;
   void set_sections(Sections sections) { sections_ = std::move(sections); }
+  // Where the plugins keep state across reloads: the previous loader's store, on a swap.
+  using KeptState = std::map<std::string, std::string>;
+  const std::shared_ptr<KeptState>& kept_state() const { return kept_; }
+  void share_kept_state(std::shared_ptr<KeptState> kept) { kept_ = std::move(kept); }
   // Gives an Asterisk event to every plugin subscribed to it. Reactor thread.
   void deliver_event(const std::string& server, const Message& event) const;
 
@@ -71,6 +75,7 @@ class PluginLoader {
 
   CommandRegistry& registry_;
   Sections sections_;
+  std::shared_ptr<KeptState> kept_ = std::make_shared<KeptState>();
   std::vector<Open> open_;
   std::vector<RefusedPlugin> refused_;
 };

@@ -112,7 +112,7 @@ TEST(PluginSettings, ABadSettingRefusesThePluginAndCheckConfigSaysWhy) {
             0);
   EXPECT_TRUE(has(out,
                   "[plugin.eventcounter] max_kind: no such setting (it has: count_ours, "
-                  "events, max_kinds)"))
+                  "events, keep_counts, max_kinds)"))
       << out;
   EXPECT_TRUE(has(out, "[plugin.nosuch]: no plugin of that name")) << out;
 }
@@ -144,6 +144,26 @@ TEST(PluginSettings, SighupGivesThePluginItsNewSettings) {
   counted = event_count(*c);
   EXPECT_TRUE(has(counted, "Event: AgentComplete\r\nCount: 1\r\n")) << counted;
   EXPECT_FALSE(has(counted, "QueueCallerJoin")) << "counts start again with the new settings";
+}
+
+// With keep_counts the plugin keeps its counts across the reload (keep_state in unload(),
+// kept_state in the next load()).
+TEST(PluginSettings, APluginKeepsItsStateAcrossAReload) {
+  SimInstance sim;
+  PluginDir plugins;
+  AmpdInstance ampd(
+      {.server = plugins.line(),
+       .sections =
+           sim.section() + "[plugin.eventcounter]\nevents = AgentComplete\nkeep_counts = yes\n",
+       .plugins = false});
+  auto c = admin(ampd);
+  queue_call(*c);
+  EXPECT_TRUE(has(event_count(*c), "Event: AgentComplete\r\nCount: 1\r\n"));
+  ampd.process().signal(SIGHUP);
+  ASSERT_NE(ampd.process().wait_for_line("plugins reloaded"), "");
+  queue_call(*c);
+  const auto counted = event_count(*c);
+  EXPECT_TRUE(has(counted, "Event: AgentComplete\r\nCount: 2\r\n")) << counted;
 }
 
 }  // namespace

@@ -316,4 +316,17 @@ TEST(AsyncFakeHost, SettingsAndEvents) {
   EXPECT_THROW(typo.load([](Registrar& r) { r.setting("watch", ""); }), std::runtime_error);
 }
 
+// State kept across a reload: keep_state from unload, kept_state in the next load.
+TEST(AsyncFakeHost, KeptState) {
+  FakeHost before;
+  before.load([](Registrar& r) { EXPECT_EQ(r.kept_state(), std::nullopt); });
+  EXPECT_TRUE(ampd::sdk::keep_state("counts: 3"));
+  ASSERT_TRUE(before.kept_state());
+  FakeHost after;
+  after.set_kept_state(*before.kept_state());
+  static std::string seen;
+  after.load([](Registrar& r) { seen = r.kept_state().value_or("none"); });
+  EXPECT_EQ(seen, "counts: 3");
+}
+
 }  // namespace

@@ -5,8 +5,10 @@
 //   events = QueueCallerJoin, QueueCallerLeave   ; the events to count; empty: every event
 //   max_kinds = 100                              ; distinct (server, event) pairs kept
 //   count_ours = no          ; also count events that answer an action (they carry an ActionID)
+//   keep_counts = no         ; carry the counts over a reload (SIGHUP) instead of starting again
 //
-// The counts start again when the plugin is loaded again (SIGHUP), with the new settings.
+// On SIGHUP the plugin is loaded again with the new settings; with keep_counts its unload()
+// keeps the counts (keep_state) and the next load() takes them back (kept_state).
 #include <ampd/sdk.hpp>
 #include <map>
 #include <mutex>
@@ -24,6 +26,7 @@ struct Counts {
   long long not_kept = 0;                                            // events past max_kinds
   std::size_t max_kinds = 100;
   bool count_ours = false;
+  bool keep = false;
 };
 
 Counts& counts() {
@@ -61,6 +64,30 @@ void event_count(const Request& request, Reply& reply) {
   reply.add("NotKept", std::to_string(c.not_kept));
 }
 
+// "server\tevent\tcount" lines: the state kept across a reload.
+std::string saved(const Counts& c) {
+  std::string out;
+  for (const auto& [kind, n] : c.by_kind) {
+    out += kind.first + "\t" + kind.second + "\t" + std::to_string(n) + "\n";
+  }
+  return out;
+}
+
+void restore(Counts& c, const std::string& state) {
+  for (const auto& line : split(state, '\n')) {
+    const auto parts = split(line, '\t');
+    if (parts.size() == 3 && c.by_kind.size() < c.max_kinds) {
+      c.by_kind[{parts[0], parts[1]}] = std::stoll(parts[2]);
+    }
+  }
+}
+
+void unload() {
+  auto& c = counts();
+  std::lock_guard lock(c.mutex);
+  if (c.keep) keep_state(saved(c));
+}
+
 void load(Registrar& r) {
   const auto events = split(r.setting("events", "", "comma-separated event names; empty: all"));
   const auto max_kinds = r.setting_int("max_kinds", 100, "distinct (server, event) pairs kept");
@@ -72,6 +99,8 @@ void load(Registrar& r) {
     c.not_kept = 0;
     c.max_kinds = static_cast<std::size_t>(max_kinds);
     c.count_ours = r.setting_bool("count_ours", false, "count events that carry an ActionID");
+    c.keep = r.setting_bool("keep_counts", false, "carry the counts over a reload");
+    if (const auto kept = r.kept_state(); kept && c.keep) restore(c, *kept);
   }
   if (events.empty()) {
     r.on_event("", count);
@@ -87,4 +116,4 @@ void load(Registrar& r) {
 
 }  // namespace
 
-AMPD_PLUGIN("eventcounter", "1.0", load)
+AMPD_PLUGIN_WITH_UNLOAD("eventcounter", "1.0", load, unload)

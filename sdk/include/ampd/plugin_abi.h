@@ -206,6 +206,14 @@ typedef struct ampd_host {
    * the plugin is closed. */
   int (*subscribe_events)(ampd_plugin* self, const char* event, ampd_event_fn fn, void* user_data,
                           void (*free_user_data)(void* user_data), char* error, size_t error_size);
+
+  /* Added with kept state (check AMPD_HOST_HAS). On SIGHUP every plugin is unloaded and loaded
+   * again; what a plugin must not lose it keeps: keep_state, from unload() or before, copies
+   * `size` bytes for the next plugin of the same name; kept_state, inside load(), returns them
+   * (NULL with *size 0 when nothing was kept), valid until load() returns. Nothing is kept
+   * across a restart of ampd. */
+  void (*keep_state)(ampd_plugin* self, const void* data, size_t size);
+  const void* (*kept_state)(ampd_plugin* self, size_t* size);
 } ampd_host;
 
 /* Whether the host's table has `member` (a plugin built against a newer header may meet an

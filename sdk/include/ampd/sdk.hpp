@@ -440,6 +440,16 @@ namespace detail {
 
 using ampd::sdk::iequals;  // was here before it became public API; kept for old plugins
 
+// This plugin's host and handle, for what runs outside load() and a handler (unload()).
+struct PluginContext {
+  const ampd_host* host = nullptr;
+  ampd_plugin* self = nullptr;
+};
+inline PluginContext& context() {
+  static PluginContext current;  // one per plugin: the SDK is compiled into each .so
+  return current;
+}
+
 inline void copy_error(const char* text, char* error, std::size_t size) {
   if (error == nullptr || size == 0) return;
   std::strncpy(error, text, size - 1);
@@ -565,6 +575,15 @@ class Registrar {
   void log(LogLevel level, const std::string& text) const {
     host_->log(self_, static_cast<std::int32_t>(level), text.c_str());
   }
+  // What the previous instance of this plugin kept for it with keep_state() before a reload
+  // (SIGHUP); nullopt when nothing was kept, or when the daemon is too old to keep state.
+  std::optional<std::string> kept_state() const {
+    if (!AMPD_HOST_HAS(host_, kept_state)) return std::nullopt;
+    std::size_t size = 0;
+    const void* data = host_->kept_state(self_, &size);
+    if (data == nullptr) return std::nullopt;
+    return std::string(static_cast<const char*>(data), size);
+  }
   const ampd_host* host() const { return host_; }
   ampd_plugin* self() const { return self_; }
 
@@ -634,6 +653,7 @@ inline int run_load(LoadFn load, const ampd_host* host, ampd_plugin* self, char*
     return 1;
   }
   try {
+    context() = {host, self};
     Registrar registrar(host, self);
     load(registrar);
     return 0;
@@ -646,6 +666,16 @@ inline int run_load(LoadFn load, const ampd_host* host, ampd_plugin* self, char*
 }
 
 }  // namespace detail
+
+// Keeps `state` for the next instance of this plugin (Registrar::kept_state), across the
+// reload SIGHUP makes; call it from unload() (or before). False when this daemon cannot.
+inline bool keep_state(std::string_view state) {
+  const auto& c = detail::context();
+  if (c.host == nullptr || !AMPD_HOST_HAS(c.host, keep_state)) return false;
+  c.host->keep_state(c.self, state.data(), state.size());
+  return true;
+}
+
 }  // namespace ampd::sdk
 
 // Defines the plugin's one exported symbol. LOAD_FN is `void fn(ampd::sdk::Registrar&)`;

@@ -148,6 +148,9 @@ class FakeHost {
     const auto it = settings_.find(lower(key));
     return it == settings_.end() ? std::string() : it->second;
   }
+  // State as a previous instance kept it (before load()), and what this one keeps.
+  void set_kept_state(std::string state) { kept_ = std::move(state); }
+  const std::optional<std::string>& kept_state() const { return kept_; }
   // An Asterisk event from `server`, to every subscription that wants it.
   void emit(const std::string& server, FieldList event) {
     const MessageState message{std::move(event)};
@@ -405,6 +408,14 @@ class FakeHost {
         const auto it = settings.find(lower(name));
         return it == settings.end() ? nullptr : it->second.c_str();
       };
+      h.keep_state = [](ampd_plugin* self, const void* data, std::size_t size) {
+        host_of(self).kept_ = std::string(static_cast<const char*>(data), size);
+      };
+      h.kept_state = [](ampd_plugin* self, std::size_t* size) -> const void* {
+        const auto& kept = host_of(self).kept_;
+        *size = kept ? kept->size() : 0;
+        return kept ? kept->data() : nullptr;
+      };
       h.subscribe_events = [](ampd_plugin* self, const char* event, ampd_event_fn fn,
                               void* user_data, void (*free_user_data)(void*), char*,
                               std::size_t) -> int {
@@ -462,6 +473,7 @@ class FakeHost {
   std::vector<Subscription> subscriptions_;
   std::map<std::string, std::string> configured_;
   std::map<std::string, std::string> settings_;
+  std::optional<std::string> kept_;
   std::vector<AmiAction> actions_;
   std::deque<AsyncAnswer> answers_;
   std::vector<std::string> log_;
