@@ -27,11 +27,11 @@ void Server::load_plugins(std::shared_ptr<PluginLoader::KeptState> kept) {
 void Server::apply_permissions() {
   for (const auto& [name, type] : config_.permissions) {
     std::string error;
-    if (registry_.set_privilege(name, type, error)) {
+    if (registry_.find(name) == nullptr) {
+      Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
+    } else if (registry_.set_privilege(name, type, error)) {
       Poco::Logger::get("ampd").information("permissions: %s needs %s", name,
                                             std::string(client_type_name(type)));
-    } else if (error == "no such command") {
-      Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
     } else {
       Poco::Logger::get("ampd").warning("[permissions] %s: %s; ignored", name, error);
     }

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -85,12 +86,16 @@ void CommandDispatcher::finish_async(std::uint64_t token, Reply reply) {
     Poco::Logger::get("ampd.plugins")
         .notice("%s (plugin %s) finished after it was given up; its answer is dropped",
                 it->second.command, it->second.plugin);
-    --given_up_;
   } else {
     --in_flight_;
   }
   async_.erase(it);
   if (done) done(std::move(reply));
+}
+
+unsigned CommandDispatcher::given_up() const {
+  return static_cast<unsigned>(std::count_if(async_.begin(), async_.end(),
+                                             [](const auto& entry) { return !entry.second.done; }));
 }
 
 void CommandDispatcher::give_up_overdue(std::chrono::milliseconds limit) {
@@ -102,7 +107,6 @@ void CommandDispatcher::give_up_overdue(std::chrono::milliseconds limit) {
     Poco::Logger::get("ampd.plugins")
         .warning("%s (plugin %s) not finished after %Ld ms: given up, its client told",
                  command.command, command.plugin, static_cast<long long>(waited));
-    ++given_up_;
     // Answered like any other reply: posted, and counted out of in_flight there.
     answer(std::exchange(command.done, {}),
            failed_reply(command.command, "Command did not finish: plugin " + command.plugin +

@@ -46,7 +46,7 @@ class CommandDispatcher {
   // plugins may still finish them (the answer is then dropped), so until they do they count as
   // given_up(), not in_flight(). Reactor thread.
   void give_up_overdue(std::chrono::milliseconds limit);
-  unsigned given_up() const { return given_up_; }
+  unsigned given_up() const;
 
  private:
   void answer(std::function<void(Reply)> done, Reply reply);
@@ -65,7 +65,6 @@ class CommandDispatcher {
   AsteriskGateway& gateway_;
   PostToReactor post_;
   unsigned in_flight_ = 0;
-  unsigned given_up_ = 0;
   std::map<std::uint64_t, AsyncInFlight> async_;
   std::uint64_t next_async_ = 1;
 };
