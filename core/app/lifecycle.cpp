@@ -14,6 +14,7 @@ void Server::load_plugins(std::shared_ptr<PluginLoader::KeptState> kept) {
   add_core_commands(registry_, [this](CoreVerb verb) { return core_handler(verb); });
   plugins_ = std::make_unique<PluginLoader>(registry_);
   plugins_->set_sections(config_.plugin_sections);
+  plugins_->set_facts(host_facts_);
   if (kept) plugins_->share_kept_state(std::move(kept));
   if (!plugins_->load_directory(dir)) {
     Poco::Logger::get("ampd").error("cannot read the plugin directory %s: no commands", dir);
@@ -138,7 +139,6 @@ void Server::begin_shutdown() {
 
 void Server::finish_shutdown() {
   shutdown_timer_->cancel();
-  save_statistics(true);
   shards_.for_each_session([](ClientSession& s) { s.say_goodbye(); });
   // Give the goodbyes a moment to leave, then stop.
   shutdown_timer_ = std::make_unique<Timer>(reactor_, [this] { reactor_.stop(); });

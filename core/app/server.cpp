@@ -22,6 +22,7 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
   login_throttle_.configure(config_.login_attempts,
                             std::chrono::milliseconds(config_.login_window_ms));
   acceptor_.set_max_clients(config_.max_clients);
+  host_facts_ = make_host_facts();
   load_plugins();
   apply_permissions();
   dispatcher_ = std::make_unique<CommandDispatcher>(
@@ -46,16 +47,6 @@ Server::~Server() {
 }
 
 void Server::start() {
-  if (!config_.statistics_file.empty()) {
-    std::string error;
-    if (!statistics_.load_file(config_.statistics_file, error)) {
-      Poco::Logger::get("ampd").error("statistics not restored from %s: %s",
-                                      config_.statistics_file, error);
-    }
-    statistics_saved_ = statistics_.changes();
-    statistics_timer_ = std::make_unique<Timer>(reactor_, [this] { save_statistics(false); });
-    statistics_timer_->start(config_.statistics_interval_ms, true);
-  }
   using Transport = Acceptor::Transport;
   acceptor_.listen(config_.listen, Transport::Stream, "listening on %s (port %d)");
   if (!config_.listen_tls.empty() || !config_.listen_wss.empty()) {
@@ -129,7 +120,6 @@ void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
 }
 
 void Server::on_asterisk_event(const std::string& server, const Message& event) {
-  statistics_.on_event(server, event, std::chrono::system_clock::now());
   plugins_->deliver_event(server, event);
   // With several servers, native clients need to know where an event comes from.
   if (asterisk_->size() <= 1) return delivery_.deliver(event);
@@ -143,7 +133,31 @@ void Server::on_session_event(std::uint64_t session_id, const Message& event) {
 }
 
 void Server::on_link_state(const std::string& server, bool up) {
-  statistics_.on_link_state(server, up, std::chrono::system_clock::now());
+  const auto [it, added] = links_.try_emplace(server);
+  if (!added && it->second.up == up) return;  // a reconnect that failed again
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  it->second = {up, std::chrono::duration_cast<std::chrono::milliseconds>(now).count()};
+  plugins_->deliver_link_state(server, it->second);
+}
+
+std::shared_ptr<const HostFacts> Server::make_host_facts() {
+  auto facts = std::make_shared<HostFacts>();
+  const auto started =
+      std::chrono::duration_cast<std::chrono::milliseconds>(started_.time_since_epoch()).count();
+  facts->counters = [this, started] {
+    ServerCounters c;
+    c.started_ms = started;
+    std::int64_t logged_in = 0;
+    for (const auto& shard : shards_) {
+      logged_in += shard->logged_in.load(std::memory_order_relaxed);
+      c.actions_run += shard->actions_run.load(std::memory_order_relaxed);
+      c.events_delivered += shard->delivered_events.load(std::memory_order_relaxed);
+    }
+    c.clients_logged_in = static_cast<std::uint64_t>(std::max<std::int64_t>(logged_in, 0));
+    return c;
+  };
+  facts->links = [this] { return links_; };
+  return facts;
 }
 
 bool Server::check_login_async(ClientSession& session, const Message& request) {

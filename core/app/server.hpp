@@ -1,9 +1,9 @@
 // The proxy server, wired from its parts: the acceptor (listeners into sessions on I/O
 // shards), the Asterisk link and event delivery, the command table and dispatcher, the core's
 // own commands, and the lifecycle (SIGHUP reload, plugin swap, shutdown). The main reactor holds
-// the Asterisk link, commands and statistics; client sessions live on the shards.
+// the Asterisk link and commands; client sessions live on the shards.
 //   server.cpp           wiring, and what sessions ask of the server (SessionHost)
-//   server_commands.cpp  the core commands' handlers: Profile*, StatisticInfo, AgentActivity
+//   server_commands.cpp  the core commands' handlers (Profile*)
 //   lifecycle.cpp        reload, plugin swap, shutdown
 #pragma once
 
@@ -26,7 +26,6 @@
 #include "commands/command_registry.hpp"
 #include "commands/plugin_loader.hpp"
 #include "commands/profile_commands.hpp"
-#include "commands/statistics.hpp"
 #include "config/config.hpp"
 #include "net/reactor.hpp"
 #include "net/timer.hpp"
@@ -84,11 +83,12 @@ class Server : public AsteriskEventSink, public SessionHost {
 
   // server_commands.cpp
   CoreHandler core_handler(CoreVerb verb);
-  Reply statistics_command(CoreVerb verb, const Message& request);
   void run_profile_command(CoreVerb verb, const Identity& who, const Message& request,
                            std::function<void(Reply)> done);
   void close_sessions_of(const std::string& user);  // ProfileDelete
-  void save_statistics(bool now);
+
+  // What plugins may learn about the daemon (its counters, the links' states).
+  std::shared_ptr<const HostFacts> make_host_facts();
 
   // lifecycle.cpp
   // `kept`: what the plugins being replaced kept for the new ones.
@@ -107,12 +107,12 @@ class Server : public AsteriskEventSink, public SessionHost {
   WorkerPool workers_;
   LoginCache login_cache_;
   LoginThrottle login_throttle_{5, std::chrono::minutes(1)};
-  Statistics statistics_{std::chrono::system_clock::now()};
-  std::unique_ptr<Timer> statistics_timer_;
-  std::uint64_t statistics_saved_ = 0;  // changes() at the last snapshot
+  const std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
+  LinkStates links_;  // each Asterisk server's link, once it went up or down; main reactor
   ProfileCommands profiles_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;
+  std::shared_ptr<const HostFacts> host_facts_;
   std::unique_ptr<PluginLoader> plugins_;
   std::unique_ptr<CommandDispatcher> dispatcher_;
   Shards shards_;

@@ -35,8 +35,6 @@ enum class CoreVerb {
   ProfileGet,
   ProfileUpdate,
   ProfileDelete,
-  StatisticInfo,
-  AgentActivity,
 };
 
 // A core command run by the dispatcher, on the main reactor. `done` may be called later and

@@ -69,18 +69,6 @@ const std::vector<CoreCommand>& core_command_table() {
        false,
        {{"Username", true}},
        "Delete a user and close its sessions"},
-      {"StatisticInfo",
-       CoreVerb::StatisticInfo,
-       ClientType::Monitor,
-       false,
-       {{"Type", false}, {"Queue", false}, {"Agent", false}},
-       "Live statistics of the server, its queues and agents"},
-      {"AgentActivity",
-       CoreVerb::AgentActivity,
-       ClientType::Monitor,
-       false,
-       {{"Agent", true}},
-       "One agent's figures and recent activity"},
   };
   return table;
 }

@@ -1,11 +1,14 @@
 // The host functions added after ABI version 1's first table: a plugin's own settings
-// ([plugin.NAME] of ampd.ini), its subscriptions to Asterisk events, and the state it keeps
-// across its reloads.
+// ([plugin.NAME] of ampd.ini), its subscriptions to Asterisk events and link states, the state
+// it keeps across its reloads, the daemon's counters and atomic file writes.
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
+#include "base/atomic_file.hpp"
 #include "base/text.hpp"
 #include "commands/plugin_host.hpp"
 
@@ -112,6 +115,63 @@ const void* kept_state(ampd_plugin* self, std::size_t* size) {
   return it->second.data();
 }
 
+// Fails the subscription while not loading, as subscribe_events does.
+bool refuse_outside_load(PluginState& p, const char* what, char* error, std::size_t size) {
+  if (p.loading) return false;
+  const std::string why = std::string(what) + " can be subscribed to only while the plugin loads";
+  if (p.registration_error.empty()) p.registration_error = why;
+  copy_error(why, error, size);
+  return true;
+}
+
+void notify(const PluginState& plugin, const LinkSubscription& s, const std::string& server,
+            LinkState state, bool changed) {
+  try {
+    s.fn(s.user_data, server.c_str(), state.up ? 1 : 0, state.since_ms, changed ? 1 : 0);
+  } catch (...) {  // a C++ plugin letting an exception out through the C boundary
+    Poco::Logger::get("ampd.plugin." + plugin.name).error("link handler threw an exception");
+  }
+}
+
+int subscribe_links(ampd_plugin* self, ampd_link_fn fn, void* user_data,
+                    void (*free_user_data)(void*), char* error, std::size_t size) {
+  auto& p = plugin(self);
+  if (refuse_outside_load(p, "links", error, size)) return 1;
+  if (fn == nullptr) {
+    copy_error("link subscription without a function", error, size);
+    return 1;
+  }
+  p.link_subscriptions.push_back({fn, user_data, free_user_data});
+  if (p.facts && p.facts->links) {
+    for (const auto& [server, state] : p.facts->links()) {
+      notify(p, p.link_subscriptions.back(), server, state, false);
+    }
+  }
+  return 0;
+}
+
+void server_counters(ampd_plugin* self, ampd_server_counters* out) {
+  if (out == nullptr) return;
+  const auto& facts = plugin(self).facts;
+  const ServerCounters c = facts && facts->counters ? facts->counters() : ServerCounters{};
+  ampd_server_counters full{};
+  full.struct_size = out->struct_size;
+  full.started_ms = c.started_ms;
+  full.clients_logged_in = c.clients_logged_in;
+  full.actions_run = c.actions_run;
+  full.events_delivered = c.events_delivered;
+  std::memcpy(out, &full, std::min<std::size_t>(out->struct_size, sizeof full));
+}
+
+int write_file(ampd_plugin*, const char* path, const void* data, std::size_t size,
+               std::uint32_t mode, char* error, std::size_t error_size) {
+  std::string why;
+  const std::string content = data ? std::string(static_cast<const char*>(data), size) : "";
+  if (path != nullptr && *path != '\0' && write_file_atomically(path, content, why, mode)) return 0;
+  copy_error(path == nullptr || *path == '\0' ? "no file name" : why, error, error_size);
+  return 1;
+}
+
 }  // namespace
 
 void add_extension_functions(ampd_host& table) {
@@ -120,6 +180,9 @@ void add_extension_functions(ampd_host& table) {
   table.subscribe_events = &subscribe_events;
   table.keep_state = &keep_state;
   table.kept_state = &kept_state;
+  table.subscribe_links = &subscribe_links;
+  table.server_counters = &server_counters;
+  table.write_file = &write_file;
 }
 
 void deliver_event(const PluginState& plugin, const std::string& server, const Message& event) {
@@ -137,11 +200,19 @@ void deliver_event(const PluginState& plugin, const std::string& server, const M
   }
 }
 
+void deliver_link_state(const PluginState& plugin, const std::string& server, LinkState state) {
+  for (const auto& s : plugin.link_subscriptions) notify(plugin, s, server, state, true);
+}
+
 void drop_subscriptions(PluginState& plugin) {
   for (auto& s : plugin.subscriptions) {
     if (s.free_user_data) s.free_user_data(s.user_data);
   }
   plugin.subscriptions.clear();
+  for (auto& s : plugin.link_subscriptions) {
+    if (s.free_user_data) s.free_user_data(s.user_data);
+  }
+  plugin.link_subscriptions.clear();
 }
 
 }  // namespace ampd

@@ -4,6 +4,7 @@
 
 #include <ampd/plugin_abi.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +28,31 @@ struct EventSubscription {
   void (*free_user_data)(void*) = nullptr;
 };
 
+// A plugin's subscription to the Asterisk links' state.
+struct LinkSubscription {
+  ampd_link_fn fn = nullptr;
+  void* user_data = nullptr;
+  void (*free_user_data)(void*) = nullptr;
+};
+
+struct ServerCounters {
+  std::int64_t started_ms = 0;
+  std::uint64_t clients_logged_in = 0;
+  std::uint64_t actions_run = 0;
+  std::uint64_t events_delivered = 0;
+};
+struct LinkState {
+  bool up = false;
+  std::int64_t since_ms = 0;
+};
+using LinkStates = std::map<std::string, LinkState>;  // by server name
+
+// What plugins may learn about the daemon itself; set by the server, shared by every plugin.
+struct HostFacts {
+  std::function<ServerCounters()> counters;  // any thread
+  std::function<LinkStates()> links;         // reactor thread
+};
+
 // What an ampd_plugin* points at: one plugin as the host sees it.
 struct PluginState {
   std::string name;
@@ -40,6 +66,8 @@ struct PluginState {
   std::map<std::string, std::string> configured;
   std::map<std::string, std::string> settings;
   std::vector<EventSubscription> subscriptions;
+  std::vector<LinkSubscription> link_subscriptions;
+  std::shared_ptr<const HostFacts> facts;  // may be null (tests, --check-config)
   // What plugins keep across their reloads, by plugin name; shared by every loader.
   std::shared_ptr<std::map<std::string, std::string>> kept;
 };
@@ -59,6 +87,8 @@ const ampd_host* plugin_host_table();
 void add_extension_functions(ampd_host& table);
 // Gives `event` from `server` to each of the plugin's subscriptions that wants it. Reactor.
 void deliver_event(const PluginState& plugin, const std::string& server, const Message& event);
+// Tells each of the plugin's link subscriptions that `server`'s link changed. Reactor.
+void deliver_link_state(const PluginState& plugin, const std::string& server, LinkState state);
 // The plugin's subscriptions are dropped, their user data freed (before it is closed).
 void drop_subscriptions(PluginState& plugin);
 void copy_error(const std::string& text, char* error, std::size_t size);

@@ -55,6 +55,10 @@ void PluginLoader::deliver_event(const std::string& server, const Message& event
   for (const auto& o : open_) ampd::deliver_event(*o.state, server, event);
 }
 
+void PluginLoader::deliver_link_state(const std::string& server, LinkState state) const {
+  for (const auto& o : open_) ampd::deliver_link_state(*o.state, server, state);
+}
+
 bool PluginLoader::load_directory(const std::string& dir) {
   std::error_code ec;
   std::vector<std::filesystem::path> files;
@@ -98,6 +102,7 @@ bool PluginLoader::load_file(const std::string& path) {
     state->configured = it->second;
   }
   state->kept = kept_;
+  state->facts = facts_;
   state->loading = true;
   char error[512] = "";
   int rc = 1;

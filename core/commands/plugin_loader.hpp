@@ -51,8 +51,12 @@ class PluginLoader {
   using KeptState = std::map<std::string, std::string>;
   const std::shared_ptr<KeptState>& kept_state() const { return kept_; }
   void share_kept_state(std::shared_ptr<KeptState> kept) { kept_ = std::move(kept); }
+  // What the daemon tells plugins about itself, for the plugins loaded from now on.
+  void set_facts(std::shared_ptr<const HostFacts> facts) { facts_ = std::move(facts); }
   // Gives an Asterisk event to every plugin subscribed to it. Reactor thread.
   void deliver_event(const std::string& server, const Message& event) const;
+  // Tells every plugin subscribed to links that `server`'s link changed. Reactor thread.
+  void deliver_link_state(const std::string& server, LinkState state) const;
 
   // Takes every plugin's commands and subscriptions out (so that others can be loaded) but
   // keeps the plugins open, for callbacks still pending in them; closed when destroyed.
@@ -75,6 +79,7 @@ class PluginLoader {
 
   CommandRegistry& registry_;
   Sections sections_;
+  std::shared_ptr<const HostFacts> facts_;
   std::shared_ptr<KeptState> kept_ = std::make_shared<KeptState>();
   std::vector<Open> open_;
   std::vector<RefusedPlugin> refused_;

@@ -136,6 +136,17 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
   };
 }
 
+// [server] statistics_file and statistics_interval came before the statistics plugin: they are
+// still read, and given to it as [plugin.statistics] file and interval unless those are set.
+void carry_statistics_keys(Config& c) {
+  if (c.statistics_file.empty() && c.statistics_interval_ms == 0) return;
+  auto& section = c.plugin_sections["statistics"];
+  if (!c.statistics_file.empty()) section.try_emplace("file", c.statistics_file);
+  if (c.statistics_interval_ms != 0) {
+    section.try_emplace("interval", std::to_string(c.statistics_interval_ms));
+  }
+}
+
 std::map<std::string, Setter> logging_keys(LoggingConfig& l, const std::filesystem::path& base) {
   return {
       {"target",
@@ -270,6 +281,7 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
     }
   }
   check_tls(ini, out, problems);
+  carry_statistics_keys(out);
   if (out.logging.target == "file" && out.logging.file.empty()) {
     problems.push_back(file + ": [logging] file: required when target = file");
   }

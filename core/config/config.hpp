@@ -55,9 +55,10 @@ struct Config {
   unsigned login_window_ms = 60000;
   std::size_t client_output_cap = 4 * 1024 * 1024;  // bytes queued for one client
   bool disconnect_slow_clients = false;             // else drop events, with a counted notice
-  std::string statistics_file;              // snapshot of statistics and activity ("" = none)
-  unsigned statistics_interval_ms = 10000;  // how often a changed snapshot is written
-  unsigned shutdown_timeout_ms = 5000;      // SIGTERM: how long commands in flight may finish
+  // Older names of [plugin.statistics] file and interval (0 = not set), carried over to it.
+  std::string statistics_file;
+  unsigned statistics_interval_ms = 0;
+  unsigned shutdown_timeout_ms = 5000;  // SIGTERM: how long commands in flight may finish
   // An asynchronous plugin command not finished after this is given up (logged, answered).
   unsigned command_timeout_ms = 60000;
   unsigned worker_threads = 16;

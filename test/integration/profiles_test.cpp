@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -192,6 +193,58 @@ TEST(Statistics, AScriptedSequenceGivesExactFiguresThatSurviveARestart) {
   admin->read_native();
   admin->send("Action: StatisticInfo\r\nType: planet\r\n\r\n");
   EXPECT_NE(admin->read_native().find("Response: Error"), std::string::npos);
+}
+
+// The statistics plugin's own section: kept over the reload SIGHUP makes (the plugin is closed
+// and opened again), and written every interval, so kill -9 loses at most one interval.
+TEST(Statistics, KeptOverASighupAndWrittenOftenEnoughToSurviveAKill) {
+  SimInstance sim;
+  TempDir state;
+  const auto stats_file = state.file("statistics");
+  const AmpdSetup setup{.sections = sim.section() + "[plugin.statistics]\nfile = " + stats_file +
+                                    "\ninterval = 1000\n"};
+  const auto queue_record = [](Client& c) {
+    c.send("Action: StatisticInfo\r\nQueue: support\r\n\r\n");
+    c.read_native();
+    const auto record = c.read_native();
+    c.read_native();  // the Complete event
+    return record;
+  };
+  {
+    AmpdInstance ampd(setup);
+    auto admin = login_as(ampd, "admin", kSecret, kAdmin);
+    auto watch = login_as(ampd, "mon");
+    admin->send(
+        "Action: Custom\r\nCAction: SimQueueCall\r\nQueue: support\r\nOutcome: abandon\r\n"
+        "WaitMs: 200\r\n\r\n");
+    admin->read_native();
+    bool abandoned = false;
+    for (int i = 0; i < 100 && !abandoned; ++i) {
+      const auto m = watch->read_native();
+      if (m.empty()) break;
+      abandoned = m.find("Event: QueueCallerAbandon") != std::string::npos;
+    }
+    ASSERT_TRUE(abandoned);
+    EXPECT_NE(queue_record(*admin).find("Abandoned: 1\r\n"), std::string::npos);
+    ampd.process().signal(SIGHUP);
+    ASSERT_NE(ampd.process().wait_for_line("plugins reloaded"), "");
+    EXPECT_NE(queue_record(*admin).find("Abandoned: 1\r\n"), std::string::npos)
+        << "kept over the reload";
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two intervals
+    ampd.process().signal(SIGKILL);
+    ampd.process().wait();
+  }
+  // Written atomically: the snapshot and nothing beside it.
+  const auto dir = std::filesystem::path(stats_file).parent_path();
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    EXPECT_EQ(entry.path().filename().string().find(".statistics"), std::string::npos)
+        << entry.path();
+  }
+  AmpdInstance restarted(setup);
+  auto admin = login_as(restarted, "admin", kSecret, kAdmin);
+  const auto record = queue_record(*admin);
+  EXPECT_NE(record.find("Entered: 1\r\n"), std::string::npos) << record;
+  EXPECT_NE(record.find("Abandoned: 1\r\n"), std::string::npos) << record;
 }
 
 }  // namespace

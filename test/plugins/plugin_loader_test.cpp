@@ -295,6 +295,11 @@ TEST(PluginListing, TheBundledPlugins) {
         "  Custom  administrator  CAction", "  CustomFreeForm  administrator  CAction"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
+  // StatisticInfo and AgentActivity come from the statistics plugin, not from the core.
+  const auto statistics = text.find("statistics 1.0");
+  ASSERT_NE(statistics, std::string::npos) << text;
+  EXPECT_GT(text.find("  StatisticInfo"), statistics) << text;
+  EXPECT_GT(text.find("  AgentActivity"), statistics) << text;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "commands/statistics.hpp"
+#include "statistics/statistics.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,9 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "wire/reply.hpp"
-
-namespace ampd {
+namespace ampd_statistics {
 namespace {
 
 using TimePoint = Statistics::TimePoint;
@@ -464,7 +462,6 @@ TEST(Statistics, ActivityRecordFields) {
   const Reply r = s.agent_activity("7", at(0));
   ASSERT_TRUE(r.success);
   EXPECT_TRUE(r.is_list);
-  EXPECT_EQ(r.action, "AgentActivity");
   ASSERT_EQ(r.records.size(), 1u);
   const Message& f = r.records[0].fields;
   EXPECT_EQ(f.get("Agent"), "7");
@@ -485,7 +482,6 @@ TEST(Statistics, TypesFiltersAndErrors) {
   Reply all = s.statistic_info("", "", "", at(330));
   ASSERT_TRUE(all.success);
   EXPECT_TRUE(all.is_list);
-  EXPECT_EQ(all.action, "StatisticInfo");
   ASSERT_EQ(all.records.size(), 5u);  // server, 2 links, 1 queue, 1 agent
   EXPECT_EQ(all.records[0].name, "ServerStatistic");
   const Message& srv = all.records[0].fields;
@@ -543,22 +539,6 @@ TEST(Statistics, TypesFiltersAndErrors) {
   Reply none = empty.statistic_info("Queue", "", "", at(0));
   EXPECT_TRUE(none.success);
   EXPECT_TRUE(none.records.empty());
-}
-
-TEST(Statistics, RendersAsAList) {
-  Statistics s(at(0));
-  s.on_event("pbx", modern_join("support", "1.1", 1, 1), at(0));
-  std::string out;
-  render_reply(s.statistic_info("Queue", "", "", at(3)),
-               {{"Action", "StatisticInfo"}, {"ActionID", "9"}}, WireFormat::Native, out);
-  EXPECT_EQ(out,
-            "Action: StatisticInfo\r\nResponse: Success\r\nActionID: 9\r\nEventList: start\r\n"
-            "Message: Results will follow\r\n\r\n"
-            "Event: QueueStatistic\r\nActionID: 9\r\nQueue: support\r\nServer: pbx\r\n"
-            "Waiting: 1\r\nEntered: 1\r\nAnswered: 0\r\nAbandoned: 0\r\nCompleted: 0\r\n"
-            "LongestWait: 3\r\nLongestWaitNow: 3\r\nAverageWait: 0\r\nAverageTalkTime: 0\r\n\r\n"
-            "Event: StatisticInfoComplete\r\nActionID: 9\r\nEventList: Complete\r\n"
-            "ListItems: 1\r\n\r\n");
 }
 
 TEST(Statistics, LinkLossKeepsCountersAndResetsWaiting) {
@@ -692,8 +672,8 @@ TEST(Statistics, SnapshotRoundTripsExactly) {
       EXPECT_EQ(a.records[i].fields.headers().size(), b.records[i].fields.headers().size());
     for (std::size_t i = 0; i < a.records.size(); ++i) {
       for (std::size_t j = 0; j < a.records[i].fields.headers().size(); ++j) {
-        EXPECT_EQ(a.records[i].fields.headers()[j].value, b.records[i].fields.headers()[j].value)
-            << a.records[i].fields.headers()[j].name;
+        EXPECT_EQ(a.records[i].fields.headers()[j].second, b.records[i].fields.headers()[j].second)
+            << a.records[i].fields.headers()[j].first;
       }
     }
   }
@@ -759,14 +739,9 @@ TEST_F(StatisticsFile, SurvivesARestart) {
     // First start: no file yet is not an error.
     ASSERT_TRUE(s.load_file(path, error)) << error;
     modern_script(s);
-    ASSERT_TRUE(s.save_atomically(path, error)) << error;
     s.on_event("pbx", modern_join("support", "2.1", 1, 1), at(331));
-    ASSERT_TRUE(s.save_atomically(path, error)) << error;  // replaces the first file
+    std::ofstream(path) << s.snapshot();  // the plugin writes it atomically, through ampd
   }
-  // Only the snapshot is left: no temporary files.
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_),
-                          std::filesystem::directory_iterator()),
-            1);
   Statistics restarted(at(1000));
   ASSERT_TRUE(restarted.load_file(path, error)) << error;
   const Message q = queue_stat(restarted, "support", at(1000));
@@ -785,8 +760,6 @@ TEST_F(StatisticsFile, SurvivesARestart) {
 TEST_F(StatisticsFile, ReportsErrors) {
   Statistics s(at(0));
   std::string error;
-  EXPECT_FALSE(s.save_atomically((dir_ / "missing" / "statistics.dat").string(), error));
-  EXPECT_NE(error.find("cannot create a temporary file"), std::string::npos) << error;
   const std::string path = (dir_ / "broken.dat").string();
   std::ofstream(path) << "ampd-statistics\t1\nqueue\n";
   EXPECT_FALSE(s.load_file(path, error));
@@ -811,4 +784,4 @@ TEST(Statistics, QueriesFromAnotherThread) {
 }
 
 }  // namespace
-}  // namespace ampd
+}  // namespace ampd_statistics

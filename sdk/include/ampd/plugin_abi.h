@@ -85,6 +85,22 @@ typedef void (*ampd_ami_done_fn)(void* user_data, ampd_ami_result* result);
  * not throw. `server` names the Asterisk server; both handles are valid for the call only. */
 typedef void (*ampd_event_fn)(void* user_data, const char* server, const ampd_message* event);
 
+/* An Asterisk server's link went up or down (`changed` 1), or, while the plugin subscribes, the
+ * state it is in (`changed` 0). `since_ms`: when it took that state, in ms since the epoch. On
+ * ampd's main reactor thread; must not block and must not throw. */
+typedef void (*ampd_link_fn)(void* user_data, const char* server, int32_t up, int64_t since_ms,
+                             int32_t changed);
+
+/* The daemon's own figures, for a plugin that reports them. */
+typedef struct ampd_server_counters {
+  uint32_t struct_size; /* set by the caller to sizeof(ampd_server_counters) */
+  uint32_t reserved;
+  int64_t started_ms;         /* when ampd started, ms since the epoch */
+  uint64_t clients_logged_in; /* now */
+  uint64_t actions_run;       /* answered since ampd started */
+  uint64_t events_delivered;  /* to clients since ampd started */
+} ampd_server_counters;
+
 typedef struct ampd_setting_def {
   uint32_t struct_size; /* sizeof(ampd_setting_def) */
   const char* name;     /* the key in [plugin.NAME], matched case-insensitively */
@@ -214,6 +230,19 @@ typedef struct ampd_host {
    * across a restart of ampd. */
   void (*keep_state)(ampd_plugin* self, const void* data, size_t size);
   const void* (*kept_state)(ampd_plugin* self, size_t* size);
+
+  /* Added with the statistics plugin (check AMPD_HOST_HAS). subscribe_links, only inside
+   * load(): `fn` hears of every Asterisk link going up or down, and is called at once for each
+   * server whose link state is already known (changed 0); user_data as for subscribe_events.
+   * server_counters fills as much of *out as out->struct_size allows, from any thread.
+   * write_file replaces `path` with `size` bytes so that a crash leaves the old or the new file,
+   * never a part or a temporary file (mode as for open(2)); returns 0, or non-zero with the
+   * reason in `error`; it blocks on the disk, so never call it on the reactor thread. */
+  int (*subscribe_links)(ampd_plugin* self, ampd_link_fn fn, void* user_data,
+                         void (*free_user_data)(void* user_data), char* error, size_t error_size);
+  void (*server_counters)(ampd_plugin* self, ampd_server_counters* out);
+  int (*write_file)(ampd_plugin* self, const char* path, const void* data, size_t size,
+                    uint32_t mode, char* error, size_t error_size);
 } ampd_host;
 
 /* Whether the host's table has `member` (a plugin built against a newer header may meet an

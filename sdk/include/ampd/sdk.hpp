@@ -436,6 +436,24 @@ struct Event {
 };
 using EventHandler = std::function<void(const Event&)>;
 
+// An Asterisk server's link went up or down (`changed`), or, while the plugin subscribes
+// (Registrar::on_link), the state it is already in.
+struct LinkState {
+  std::string_view server;
+  bool up = false;
+  std::chrono::system_clock::time_point since;  // when it took this state
+  bool changed = false;
+};
+using LinkHandler = std::function<void(const LinkState&)>;
+
+// ampd's own figures (server_counters()).
+struct ServerCounters {
+  std::chrono::system_clock::time_point started;
+  std::uint64_t clients_logged_in = 0;
+  std::uint64_t actions_run = 0;  // answered since ampd started
+  std::uint64_t events_delivered = 0;
+};
+
 namespace detail {
 
 using ampd::sdk::iequals;  // was here before it became public API; kept for old plugins
@@ -515,6 +533,20 @@ inline void run_event_handler(void* user_data, const char* server,
   }
 }
 
+// The C link function: as run_event_handler.
+inline void run_link_handler(void* user_data, const char* server, std::int32_t up,
+                             std::int64_t since_ms, std::int32_t changed) noexcept {
+  auto* box = static_cast<HandlerBox<LinkHandler>*>(user_data);
+  try {
+    const std::chrono::system_clock::time_point since{std::chrono::milliseconds(since_ms)};
+    box->handler(LinkState{server, up != 0, since, changed != 0});
+  } catch (const std::exception& e) {
+    box->host->log(box->self, AMPD_LOG_ERROR, (std::string("link handler: ") + e.what()).c_str());
+  } catch (...) {
+    box->host->log(box->self, AMPD_LOG_ERROR, "link handler threw an exception");
+  }
+}
+
 }  // namespace detail
 
 inline std::string AmiAction::get(std::string_view name, std::string_view fallback) const {
@@ -569,6 +601,19 @@ class Registrar {
                                 &detail::free_handler<EventHandler>, error, sizeof error) != 0) {
       delete box;  // the host keeps user_data only for a subscription it took
       throw std::runtime_error(error[0] ? error : "cannot subscribe to " + event);
+    }
+  }
+
+  // Every Asterisk link going up or down; the handler is also called at once, from here, for
+  // each server whose link state is already known. On ampd's main reactor thread.
+  void on_link(LinkHandler handler) {
+    require(AMPD_HOST_HAS(host_, subscribe_links), "link subscriptions");
+    auto* box = new detail::HandlerBox<LinkHandler>{host_, self_, std::move(handler)};
+    char error[256] = "";
+    if (host_->subscribe_links(self_, &detail::run_link_handler, box,
+                               &detail::free_handler<LinkHandler>, error, sizeof error) != 0) {
+      delete box;
+      throw std::runtime_error(error[0] ? error : "cannot subscribe to links");
     }
   }
 
@@ -674,6 +719,40 @@ inline bool keep_state(std::string_view state) {
   if (c.host == nullptr || !AMPD_HOST_HAS(c.host, keep_state)) return false;
   c.host->keep_state(c.self, state.data(), state.size());
   return true;
+}
+
+// ampd's own counters, from any thread; nullopt when this daemon cannot tell them.
+inline std::optional<ServerCounters> server_counters() {
+  const auto& c = detail::context();
+  if (c.host == nullptr || !AMPD_HOST_HAS(c.host, server_counters)) return std::nullopt;
+  ampd_server_counters raw{};
+  raw.struct_size = sizeof raw;
+  c.host->server_counters(c.self, &raw);
+  ServerCounters out;
+  out.started = std::chrono::system_clock::time_point(std::chrono::milliseconds(raw.started_ms));
+  out.clients_logged_in = raw.clients_logged_in;
+  out.actions_run = raw.actions_run;
+  out.events_delivered = raw.events_delivered;
+  return out;
+}
+
+// Replaces the file at `path` with `content` so that a crash leaves the old or the new file and
+// no temporary one. Blocks on the disk: never call it on the reactor thread (from an event or
+// async handler). False, with the reason in `error`, when it fails or this daemon cannot.
+inline bool write_file_atomically(const std::string& path, std::string_view content,
+                                  std::string& error, unsigned mode = 0600) {
+  const auto& c = detail::context();
+  if (c.host == nullptr || !AMPD_HOST_HAS(c.host, write_file)) {
+    error = "this ampd is too old to write files for plugins";
+    return false;
+  }
+  char why[512] = "";
+  if (c.host->write_file(c.self, path.c_str(), content.data(), content.size(), mode, why,
+                         sizeof why) == 0) {
+    return true;
+  }
+  error = why[0] ? why : "cannot write " + path;
+  return false;
 }
 
 }  // namespace ampd::sdk

@@ -137,6 +137,9 @@ class FakeHost {
     for (auto& s : subscriptions_) {
       if (s.free_user_data) s.free_user_data(s.user_data);
     }
+    for (auto& s : link_subscriptions_) {
+      if (s.free_user_data) s.free_user_data(s.user_data);
+    }
     if (unload_) unload_();
   }
 
@@ -161,6 +164,14 @@ class FakeHost {
       }
     }
   }
+
+  // A server's link going up or down at `since_ms`; before load(), the state it will find.
+  void set_link(const std::string& server, bool up, std::int64_t since_ms) {
+    links_[server] = {up, since_ms};
+    for (const auto& s : link_subscriptions_) s.fn(s.user_data, server.c_str(), up, since_ms, 1);
+  }
+  // What server_counters() gives the plugin.
+  void set_counters(ampd_server_counters counters) { counters_ = counters; }
 
   // Runs a plugin's C++ load function; throws std::runtime_error with its error.
   void load(LoadFn load) { finish_load(detail::run_load(load, table(), self(), error_, kError)); }
@@ -422,6 +433,30 @@ class FakeHost {
         host_of(self).subscriptions_.push_back({event ? event : "", fn, user_data, free_user_data});
         return 0;
       };
+      h.subscribe_links = [](ampd_plugin* self, ampd_link_fn fn, void* user_data,
+                             void (*free_user_data)(void*), char*, std::size_t) -> int {
+        auto& host = host_of(self);
+        host.link_subscriptions_.push_back({fn, user_data, free_user_data});
+        for (const auto& [server, link] : host.links_) {
+          fn(user_data, server.c_str(), link.first, link.second, 0);
+        }
+        return 0;
+      };
+      h.server_counters = [](ampd_plugin* self, ampd_server_counters* out) {
+        const auto size = out->struct_size;
+        *out = host_of(self).counters_;
+        out->struct_size = size;
+      };
+      // Not atomic: enough for a test that reads the file back.
+      h.write_file = [](ampd_plugin*, const char* path, const void* data, std::size_t size,
+                        std::uint32_t, char* error, std::size_t error_size) -> int {
+        std::FILE* f = std::fopen(path, "wb");
+        const bool written = f && std::fwrite(data, 1, size, f) == size;
+        const bool closed = f && std::fclose(f) == 0;
+        if (written && closed) return 0;
+        detail::copy_error("cannot write the file", error, error_size);
+        return 1;
+      };
       h.result_status = [](const ampd_ami_result* r) {
         return static_cast<std::int32_t>(res(r).answer.status);
       };
@@ -471,6 +506,14 @@ class FakeHost {
     void (*free_user_data)(void*);
   };
   std::vector<Subscription> subscriptions_;
+  struct LinkSubscription {
+    ampd_link_fn fn;
+    void* user_data;
+    void (*free_user_data)(void*);
+  };
+  std::vector<LinkSubscription> link_subscriptions_;
+  std::map<std::string, std::pair<bool, std::int64_t>> links_;  // server -> (up, since_ms)
+  ampd_server_counters counters_{};
   std::map<std::string, std::string> configured_;
   std::map<std::string, std::string> settings_;
   std::optional<std::string> kept_;

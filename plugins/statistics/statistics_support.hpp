@@ -10,10 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "base/text.hpp"
-#include "commands/statistics.hpp"
+#include "statistics.hpp"
 
-namespace ampd::statistics_support {
+namespace ampd_statistics::support {
 
 inline std::int64_t to_ms(Statistics::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -46,4 +45,4 @@ inline bool any_paused(const std::map<std::string, bool>& queues) {
   return std::any_of(queues.begin(), queues.end(), [](const auto& q) { return q.second; });
 }
 
-}  // namespace ampd::statistics_support
+}  // namespace ampd_statistics::support

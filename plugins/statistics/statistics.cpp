@@ -1,14 +1,13 @@
-#include "commands/statistics.hpp"
+#include "statistics.hpp"
 
 #include <algorithm>
 #include <string_view>
 
-#include "base/text.hpp"
-#include "commands/statistics_support.hpp"
+#include "statistics_support.hpp"
 
-namespace ampd {
+namespace ampd_statistics {
 
-using namespace statistics_support;
+using namespace support;
 
 namespace {
 
@@ -95,6 +94,11 @@ void Statistics::on_link_state(const std::string& server, bool up, TimePoint now
   ++changes_;
 }
 
+void Statistics::restore_link_state(const std::string& server, bool up, TimePoint since) {
+  std::lock_guard lock(mutex_);
+  links_[server] = {up, to_ms(since)};
+}
+
 // The event being handled. Handlers that use queue() create the queue it names, so a queue
 // seen only through its members is listed too.
 struct Statistics::EventContext {
@@ -142,6 +146,12 @@ const Statistics::EventTable& Statistics::event_table() {
     return lowered;
   }();
   return table;
+}
+
+std::vector<std::string> Statistics::event_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, handler] : event_table()) names.push_back(name);  // lower case
+  return names;
 }
 
 void Statistics::on_event(const std::string& server, const Message& event, TimePoint now) {
@@ -365,4 +375,4 @@ void Statistics::login_event(const std::string& server, const Message& ev, bool 
   add_activity(*a, now, login ? "login" : "logout", "", login ? "" : ev.get("Reason"));
 }
 
-}  // namespace ampd
+}  // namespace ampd_statistics

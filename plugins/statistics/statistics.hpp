@@ -42,11 +42,11 @@
 // running process and are not saved.
 //
 // Thread safety: every public member function locks one mutex, so queries and snapshots may
-// run on a worker thread while the reactor thread feeds events.
+// run on another thread while the reactor thread feeds events.
 //
 // statistics.cpp is the model and its event handlers (a table from event names),
 // statistics_queries.cpp the StatisticInfo and AgentActivity records, statistics_snapshot.cpp
-// the snapshot file.
+// the snapshot text, statistics_plugin.cpp the plugin that feeds, saves and answers them.
 #pragma once
 
 #include <chrono>
@@ -59,12 +59,11 @@
 #include <utility>
 #include <vector>
 
-#include "wire/message.hpp"
-#include "wire/reply.hpp"
+#include "records.hpp"
 
-namespace ampd {
+namespace ampd_statistics {
 
-// Filled in by the server; reported in the ServerStatistic record.
+// ampd's own figures, reported in the ServerStatistic record.
 struct ServerCounters {
   std::uint64_t clients_connected = 0;  // clients connected now
   std::uint64_t actions_run = 0;        // since ampd started
@@ -79,9 +78,13 @@ class Statistics {
 
   explicit Statistics(TimePoint started, std::size_t activity_limit = kDefaultActivityLimit);
 
+  // The events on_event understands, in lower case.
+  static std::vector<std::string> event_names();
   // `server` is the Asterisk server's configured name. Non-events and other events are ignored.
   void on_event(const std::string& server, const Message& event, TimePoint now);
   void on_link_state(const std::string& server, bool up, TimePoint now);
+  // The state a link was already in when the plugin (re)loaded: recorded, nothing cleared.
+  void restore_link_state(const std::string& server, bool up, TimePoint since);
   void set_counters(const ServerCounters& counters);
   void set_start_time(TimePoint started);
 
@@ -97,8 +100,6 @@ class Statistics {
 
   std::string snapshot() const;
   bool restore(const std::string& text, std::string& error);
-  // Temporary file in the same directory, fsync, rename over `path`, fsync the directory.
-  bool save_atomically(const std::string& path, std::string& error) const;
   // A missing file is a first start: returns true and changes nothing.
   bool load_file(const std::string& path, std::string& error);
 
@@ -188,4 +189,4 @@ class Statistics {
   std::uint64_t changes_ = 0;
 };
 
-}  // namespace ampd
+}  // namespace ampd_statistics

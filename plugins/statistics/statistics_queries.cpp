@@ -2,13 +2,12 @@
 #include <algorithm>
 #include <ctime>
 
-#include "base/text.hpp"
-#include "commands/statistics.hpp"
-#include "commands/statistics_support.hpp"
+#include "statistics.hpp"
+#include "statistics_support.hpp"
 
-namespace ampd {
+namespace ampd_statistics {
 
-using namespace statistics_support;
+using namespace support;
 
 namespace {
 
@@ -30,7 +29,6 @@ std::string iso_utc(std::int64_t ms) {
 
 Reply Statistics::statistic_info(const std::string& type, const std::string& queue_filter,
                                  const std::string& agent_filter, TimePoint now) const {
-  const std::string action = "StatisticInfo";
   const std::string t = to_lower(trim(type));
   const bool filtered = !queue_filter.empty() || !agent_filter.empty();
   bool queues = false, agents = false, server = false;
@@ -45,13 +43,12 @@ Reply Statistics::statistic_info(const std::string& type, const std::string& que
   } else if (t == "server") {
     server = true;
   } else {
-    return failed_reply(action, "Invalid Type '" + type + "': use Queue, Agent or Server");
+    return failed_reply("Invalid Type '" + type + "': use Queue, Agent or Server");
   }
   const std::int64_t now_ms = to_ms(now);
   const std::string agent_id = strip_agent_prefix(agent_filter);
 
   Reply r;
-  r.action = action;
   r.is_list = true;
   std::lock_guard lock(mutex_);
   if (server) {
@@ -95,7 +92,7 @@ Reply Statistics::statistic_info(const std::string& type, const std::string& que
       r.records.push_back({"QueueStatistic", std::move(m)});
     }
     if (!found && !queue_filter.empty())
-      return failed_reply(action, "No statistics for queue '" + queue_filter + "'");
+      return failed_reply("No statistics for queue '" + queue_filter + "'");
   }
   if (agents) {
     bool found = false;
@@ -122,17 +119,15 @@ Reply Statistics::statistic_info(const std::string& type, const std::string& que
       r.records.push_back({"AgentStatistic", std::move(m)});
     }
     if (!found && !agent_filter.empty())
-      return failed_reply(action, "No statistics for agent '" + agent_filter + "'");
+      return failed_reply("No statistics for agent '" + agent_filter + "'");
   }
   return r;
 }
 
 Reply Statistics::agent_activity(const std::string& agent, TimePoint) const {
-  const std::string action = "AgentActivity";
   const std::string id = strip_agent_prefix(trim(agent));
-  if (id.empty()) return failed_reply(action, "Agent not specified");
+  if (id.empty()) return failed_reply("Agent not specified");
   Reply r;
-  r.action = action;
   r.is_list = true;
   std::lock_guard lock(mutex_);
   bool found = false;
@@ -152,7 +147,7 @@ Reply Statistics::agent_activity(const std::string& agent, TimePoint) const {
       entries.push_back({e.time_ms, {"AgentActivity", std::move(m)}});
     }
   }
-  if (!found) return failed_reply(action, "No such agent '" + agent + "'");
+  if (!found) return failed_reply("No such agent '" + agent + "'");
   // Several servers make one timeline; stable_sort keeps each history's order for equal times.
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -160,4 +155,4 @@ Reply Statistics::agent_activity(const std::string& agent, TimePoint) const {
   return r;
 }
 
-}  // namespace ampd
+}  // namespace ampd_statistics

@@ -1,5 +1,5 @@
-// The statistics' snapshot file: written atomically, restored only when whole (format in
-// statistics.hpp).
+// The statistics' snapshot text, restored only when whole (format in statistics.hpp); the plugin
+// writes it to its file atomically through ampd.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,14 +11,12 @@
 #include <sstream>
 #include <string_view>
 
-#include "base/atomic_file.hpp"
-#include "base/text.hpp"
-#include "commands/statistics.hpp"
-#include "commands/statistics_support.hpp"
+#include "statistics.hpp"
+#include "statistics_support.hpp"
 
-namespace ampd {
+namespace ampd_statistics {
 
-using namespace statistics_support;
+using namespace support;
 
 namespace {
 
@@ -251,11 +249,6 @@ bool Statistics::restore(const std::string& text, std::string& error) {
   return true;
 }
 
-bool Statistics::save_atomically(const std::string& path, std::string& error) const {
-  // The lock is held only while the text is made, not during the disk work.
-  return write_file_atomically(path, snapshot(), error);
-}
-
 bool Statistics::load_file(const std::string& path, std::string& error) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec) && !ec) return true;
@@ -268,4 +261,4 @@ bool Statistics::load_file(const std::string& path, std::string& error) {
   return true;
 }
 
-}  // namespace ampd
+}  // namespace ampd_statistics
