@@ -19,6 +19,7 @@
 #include "app/version.hpp"
 #include "auth/secret_hash.hpp"
 #include "auth/users.hpp"
+#include "base/atomic_file.hpp"
 #include "commands/plugin_listing.hpp"
 #include "config/config.hpp"
 
@@ -159,6 +160,9 @@ int AmpdApp::main(const std::vector<std::string>&) {
   std::signal(SIGPIPE, SIG_IGN);  // a client vanishing mid-write is an ordinary close
   raise_file_limit();
   auto& log = Poco::Logger::get("ampd");
+  for (const auto& left : remove_interrupted_writes(config.users_file)) {
+    log.warning("removed %s, left by a write that was interrupted", left);
+  }
   try {
     Server server(std::move(config), std::move(users));
     server.set_reloader([this, &log](Config& fresh, std::shared_ptr<const UserStore>& users) {

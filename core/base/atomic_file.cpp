@@ -23,13 +23,17 @@ bool write_all(int fd, const std::string& content) {
   return true;
 }
 
+// The temporary file's name for `path`, with mkstemp's six characters as `suffix`.
+std::string temporary_name(const std::filesystem::path& path, const std::string& suffix) {
+  return "." + path.filename().string() + "." + suffix;
+}
+
 }  // namespace
 
 bool write_file_atomically(const std::string& path, const std::string& content, std::string& error,
                            unsigned mode) {
   const auto dir = std::filesystem::path(path).parent_path();
-  std::string tmp =
-      (dir / ("." + std::filesystem::path(path).filename().string() + ".XXXXXX")).string();
+  std::string tmp = (dir / temporary_name(path, "XXXXXX")).string();
   const int fd = mkstemp(tmp.data());
   if (fd < 0) {
     error = "cannot create a temporary file next to " + path + ": " + std::strerror(errno);
@@ -56,6 +60,25 @@ bool write_file_atomically(const std::string& path, const std::string& content, 
     close(dfd);
   }
   return true;
+}
+
+std::vector<std::string> remove_interrupted_writes(const std::string& path,
+                                                   std::chrono::seconds age) {
+  std::vector<std::string> removed;
+  const std::filesystem::path target(path);
+  if (target.filename().empty()) return removed;
+  const auto prefix = temporary_name(target, "");
+  const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - age;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::error_code entry_ec;
+    if (!entry.is_regular_file(entry_ec) || entry.last_write_time(entry_ec) > cutoff) continue;
+    if (std::filesystem::remove(entry.path(), entry_ec)) removed.push_back(entry.path().string());
+  }
+  return removed;
 }
 
 }  // namespace ampd

@@ -172,6 +172,16 @@ int write_file(ampd_plugin*, const char* path, const void* data, std::size_t siz
   return 1;
 }
 
+std::size_t remove_interrupted(ampd_plugin* self, const char* path) {
+  if (path == nullptr || *path == '\0') return 0;
+  const auto removed = remove_interrupted_writes(path);
+  for (const auto& left : removed) {
+    Poco::Logger::get("ampd.plugin." + plugin(self).name)
+        .warning("removed %s, left by a write that was interrupted", left);
+  }
+  return removed.size();
+}
+
 }  // namespace
 
 void add_extension_functions(ampd_host& table) {
@@ -183,6 +193,7 @@ void add_extension_functions(ampd_host& table) {
   table.subscribe_links = &subscribe_links;
   table.server_counters = &server_counters;
   table.write_file = &write_file;
+  table.remove_interrupted_writes = &remove_interrupted;
 }
 
 void deliver_event(const PluginState& plugin, const std::string& server, const Message& event) {

@@ -111,6 +111,7 @@ void load_statistics_plugin(sdk::Registrar& r) {
   }
   auto& self = instance();
   if (self.saver) self.saver->stop();  // the same image, still open for an older load
+  if (!file.empty()) sdk::remove_interrupted_writes(file);
   if (!self.statistics) self.statistics = restored(r, file);
   auto& statistics = *self.statistics;
   if (const auto counters = sdk::server_counters()) statistics.set_start_time(counters->started);

@@ -247,5 +247,41 @@ TEST(Statistics, KeptOverASighupAndWrittenOftenEnoughToSurviveAKill) {
   EXPECT_NE(record.find("Abandoned: 1\r\n"), std::string::npos) << record;
 }
 
+// A crash between mkstemp and rename leaves ".NAME.XXXXXX" beside the file, holding hashes for
+// the users file: ampd removes such leftovers at start, one log line each, but not one so fresh
+// that a live write may own it.
+TEST(Profiles, LeftoversOfAnInterruptedWriteAreRemovedAtStart) {
+  TempDir state;
+  state.write("users.ini", standard_users());
+  const auto stale_users = state.file(".users.ini.Ab12Cd");
+  const auto stale_statistics = state.file(".statistics.Zz9Yy8");
+  const auto fresh = state.file(".users.ini.Fresh1");
+  const auto unrelated = state.file(".users.ini.toolong1");
+  for (const auto& f : {stale_users, stale_statistics, fresh, unrelated}) {
+    std::ofstream(f) << "secret = $6$partial\n";
+  }
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::minutes(1);
+  for (const auto& f : {stale_users, stale_statistics, unrelated}) {
+    std::filesystem::last_write_time(f, old);
+  }
+  AmpdInstance ampd({.server = "users = " + state.file("users.ini") + "\n",
+                     .sections = "[plugin.statistics]\nfile = " + state.file("statistics") + "\n",
+                     .log_to_file = true});
+  EXPECT_FALSE(std::filesystem::exists(stale_users));
+  EXPECT_FALSE(std::filesystem::exists(stale_statistics));
+  EXPECT_TRUE(std::filesystem::exists(fresh)) << "a write in progress is left alone";
+  EXPECT_TRUE(std::filesystem::exists(unrelated)) << "not a name mkstemp makes";
+  const auto log = ampd.log();
+  EXPECT_NE(log.find("removed " + stale_users + ", left by a write that was interrupted"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("removed " + stale_statistics + ", left by a write that was interrupted"),
+            std::string::npos)
+      << log;
+  auto admin = login_as(ampd, "admin", kSecret, kAdmin);
+  admin->send("Action: Ping\r\n\r\n");
+  EXPECT_NE(admin->read_native().find("Response: Success"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ampd::test

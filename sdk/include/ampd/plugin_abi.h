@@ -243,6 +243,9 @@ typedef struct ampd_host {
   void (*server_counters)(ampd_plugin* self, ampd_server_counters* out);
   int (*write_file)(ampd_plugin* self, const char* path, const void* data, size_t size,
                     uint32_t mode, char* error, size_t error_size);
+  /* Removes what a crash in the middle of write_file(path) left behind (its temporary files,
+   * older than a few seconds), logging each; returns how many. For load(), before reading. */
+  size_t (*remove_interrupted_writes)(ampd_plugin* self, const char* path);
 } ampd_host;
 
 /* Whether the host's table has `member` (a plugin built against a newer header may meet an

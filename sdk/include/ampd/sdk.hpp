@@ -755,6 +755,15 @@ inline bool write_file_atomically(const std::string& path, std::string_view cont
   return false;
 }
 
+// Removes, with a log line each, the temporary files a crash in the middle of
+// write_file_atomically(path) left; call it in load(), before reading `path`.
+inline void remove_interrupted_writes(const std::string& path) {
+  const auto& c = detail::context();
+  if (c.host != nullptr && AMPD_HOST_HAS(c.host, remove_interrupted_writes)) {
+    c.host->remove_interrupted_writes(c.self, path.c_str());
+  }
+}
+
 }  // namespace ampd::sdk
 
 // Defines the plugin's one exported symbol. LOAD_FN is `void fn(ampd::sdk::Registrar&)`;

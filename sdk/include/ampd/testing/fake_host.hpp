@@ -457,6 +457,7 @@ class FakeHost {
         detail::copy_error("cannot write the file", error, error_size);
         return 1;
       };
+      h.remove_interrupted_writes = [](ampd_plugin*, const char*) -> std::size_t { return 0; };
       h.result_status = [](const ampd_ami_result* r) {
         return static_cast<std::int32_t>(res(r).answer.status);
       };
