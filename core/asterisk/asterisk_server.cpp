@@ -16,6 +16,9 @@ Poco::Logger& log() { return Poco::Logger::get("ampd.asterisk"); }
 
 constexpr std::size_t kMaxPipeline = 8;   // actions queued on one Asterisk session at once
 constexpr std::size_t kMaxQueued = 4096;  // actions waiting for a free session
+// How long, and for how many actions, the client's ActionID of an action sent is remembered.
+constexpr auto kSentIdLifetime = std::chrono::minutes(1);
+constexpr std::size_t kMaxSentIds = 65536;
 constexpr unsigned kSweepMs = 50;
 
 bool is_async(const Message& action) {
@@ -162,6 +165,7 @@ void AsteriskServer::submit(const CallContext& context, Message action,
       Clock::now() +
       (timeout.count() > 0 ? timeout : std::chrono::milliseconds(config_.action_timeout_ms));
   const auto id = p.id;
+  remember_sent(id, context.client_action_id);
   auto& stored = pending_.emplace(id, std::move(p)).first->second;
   if (!try_send(stored)) queued_.push_back(id);
 }
@@ -212,10 +216,9 @@ void AsteriskServer::on_message(AmiConnection& connection, Message& message) {
 void AsteriskServer::on_event_connection_message(Message& message) {
   if (!message.has("Event")) return;
   auto id = message.find("ActionID");
-  if (id && id->starts_with(ids_.prefix())) {
-    // Ours: an event answering a client's action, never for everyone.
-    const auto route = late_routes_.find(*id);
-    if (route == late_routes_.end()) return;
+  if (!id || !id->starts_with(ids_.prefix())) return sink_.on_asterisk_event(config_.name, message);
+  if (const auto route = late_routes_.find(*id); route != late_routes_.end()) {
+    // An event answering one client's action (an async Originate's): for that client only.
     Message routed = message;
     routed.remove("ActionID");
     if (!route->second.client_action_id.empty()) {
@@ -230,7 +233,26 @@ void AsteriskServer::on_event_connection_message(Message& message) {
     }
     return;
   }
+  // Raised by an action of ours (a UserEvent sent with Custom): for everyone, shown with the
+  // client's ActionID as Asterisk would have shown it, never with ampd's.
+  const auto sent = sent_ids_.find(*id);
+  if (sent == sent_ids_.end() || sent->second.empty()) {
+    message.remove("ActionID");
+  } else {
+    message.set("ActionID", sent->second);
+  }
   sink_.on_asterisk_event(config_.name, message);
+}
+
+void AsteriskServer::remember_sent(const std::string& id, const std::string& client_action_id) {
+  const auto now = Clock::now();
+  while (!sent_order_.empty() &&
+         (sent_order_.size() >= kMaxSentIds || sent_order_.front().second <= now)) {
+    sent_ids_.erase(sent_order_.front().first);
+    sent_order_.pop_front();
+  }
+  sent_ids_[id] = client_action_id;
+  sent_order_.emplace_back(id, now + kSentIdLifetime);
 }
 
 void AsteriskServer::on_answer(Pending& p, Message& message) {

@@ -70,6 +70,8 @@ class AsteriskServer {
   void on_lost(AmiConnection& connection, const std::string& reason);
   void on_message(AmiConnection& connection, Message& message);
   void on_event_connection_message(Message& message);
+  // Remembers which client ActionID ampd's `id` stands for, for the events it raises.
+  void remember_sent(const std::string& id, const std::string& client_action_id);
   void on_answer(Pending& pending, Message& message);
   void finish(const std::string& id);
   void fail(const std::string& id, AmiResult::Status status, const std::string& error,
@@ -91,6 +93,11 @@ class AsteriskServer {
   std::unordered_map<std::string, Pending, StringHash, std::equal_to<>> pending_;
   std::deque<std::string> queued_;
   std::unordered_map<std::string, LateRoute, StringHash, std::equal_to<>> late_routes_;
+  // ampd's ActionID -> the client's, for the actions sent lately (oldest first in sent_order_):
+  // Asterisk copies an action's ActionID into events it raises (a UserEvent), and everyone sees
+  // those with the client's ActionID.
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> sent_ids_;
+  std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> sent_order_;
   Timer sweep_timer_;
   bool version_known_ = false;
   bool was_connected_ = false;

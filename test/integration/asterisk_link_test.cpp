@@ -272,5 +272,27 @@ TEST(Link, AtFullSpeedClientsThatReadGetEveryEvent) {
   }
 }
 
+// Asterisk copies the ActionID of the action that raised an event into it (a UserEvent): the
+// event still goes to every client, with the ActionID the sending client gave, never ampd's.
+TEST(Link, AnEventRaisedByAClientsActionReachesEveryoneWithThatClientsActionId) {
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section()});
+  auto watcher = login(ampd, "mon");
+  auto sender = login(ampd, "admin", kAdmin);
+  sender->send(
+      "Action: Custom\r\nCAction: UserEvent\r\nUserEvent: ShiftChange\r\nTeam: blue\r\n"
+      "ActionID: desk-42\r\n\r\n");
+  const auto seen = read_message_with(*watcher, "UserEvent: ShiftChange");
+  ASSERT_NE(seen, "") << "the UserEvent never reached the other client";
+  EXPECT_NE(seen.find("ActionID: desk-42\r\n"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("Team: blue\r\n"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("ampd-"), std::string::npos) << seen;
+  // Without an ActionID from the client, the event carries none.
+  sender->send("Action: Custom\r\nCAction: UserEvent\r\nUserEvent: NoId\r\n\r\n");
+  const auto plain = read_message_with(*watcher, "UserEvent: NoId");
+  ASSERT_NE(plain, "");
+  EXPECT_EQ(plain.find("ActionID"), std::string::npos) << plain;
+}
+
 }  // namespace
 }  // namespace ampd::test
