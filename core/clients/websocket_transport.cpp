@@ -2,41 +2,11 @@
 
 #include <Poco/Logger.h>
 
+#include "base/utf8.hpp"
 #include "clients/http_response.hpp"
 #include "clients/websocket_handshake.hpp"
 
 namespace ampd {
-
-namespace {
-
-// Browsers drop a connection on invalid UTF-8 in a text message, and Asterisk may send Latin-1
-// (a caller's name): such bytes become U+FFFD. Only messages that need it are copied.
-std::string valid_utf8_copy(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t len = 1;
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0xF0) {
-      len = 4;
-    } else if (c >= 0xE0) {
-      len = 3;
-    } else if (c >= 0xC0) {
-      len = 2;
-    }
-    if (c < 0x80 || (i + len <= text.size() && ws::is_valid_utf8(text.substr(i, len)))) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 WebSocketTransport::WebSocketTransport(std::unique_ptr<Connection> connection,
                                        std::shared_ptr<const WebSocketOptions> options)
@@ -63,6 +33,8 @@ WebSocketTransport::~WebSocketTransport() { connection_->set_handler(nullptr); }
 void WebSocketTransport::send(std::string_view message) {
   if (state_ != State::Open || connection_->closed()) return;
   if (!ws::is_valid_utf8(message)) {
+    // Browsers drop a connection on invalid UTF-8 in a text message, and Asterisk may send
+    // Latin-1 (a caller's name).
     const auto fixed = valid_utf8_copy(message);
     return send(fixed);
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/text.hpp"
+#include "base/utf8.hpp"
 
 namespace ampd {
 
@@ -70,31 +71,6 @@ class HeaderHandler : public Poco::JSON::Handler {
   bool level2_array_ = false;
   std::size_t count_ = 0;
 };
-
-// The length of the valid UTF-8 sequence at s[i] (its code point in `cp`), or 0 if invalid:
-// truncated, overlong, a surrogate or past U+10FFFF.
-std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n = 0;
-  char32_t min = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, cp = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, cp = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, cp = c & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
 
 void append_control_escape(unsigned char c, std::string& out) {
   switch (c) {
@@ -169,7 +145,7 @@ void append_json_string(std::string_view value, std::string& out) {
     }
     out.append(value.substr(run, i - run));
     if (n == 0) {
-      out.append("\xEF\xBF\xBD");  // U+FFFD, for one invalid byte (Asterisk may send Latin-1)
+      out.append(kReplacementCharacter);  // for one invalid byte (Asterisk may send Latin-1)
       i += 1;
     } else {
       out.append(cp == 0x2028 ? "\\u2028" : "\\u2029");

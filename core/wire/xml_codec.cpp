@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/text.hpp"
+#include "base/utf8.hpp"
 
 namespace ampd {
 
@@ -215,6 +216,16 @@ void append_xml_escaped(std::string_view value, std::string& out) {
       default:
         // XML 1.0 cannot carry other control characters at all; replace rather than corrupt.
         if (static_cast<unsigned char>(c) < 0x20) entity = "?";
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          // Not valid UTF-8 (Latin-1 from Asterisk, say) or not an XML character: U+FFFD.
+          char32_t cp = 0;
+          const auto n = utf8_sequence(value, i, cp);
+          if (n > 0 && cp != 0xFFFE && cp != 0xFFFF) {
+            i += n - 1;
+            continue;
+          }
+          entity = kReplacementCharacter.data();
+        }
     }
     if (entity == nullptr) continue;
     out.append(value.data() + plain, i - plain).append(entity);

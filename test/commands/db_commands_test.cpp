@@ -1,6 +1,7 @@
 // The db commands through the real ampd and simulator binaries, against both Asterisk
 // generations (the simulator's modern and 1.4 dialects), in native and XML.
 #include <gtest/gtest.h>
+#include <tinyxml2.h>
 
 #include "ampd_instance.hpp"
 #include "native_client.hpp"
@@ -48,6 +49,26 @@ TEST_P(DbCommands, GetXmlAndAsteriskError) {
   n->send("Action: DBGet\r\nFamily: DND\r\nKey: nokey\r\n\r\n");
   EXPECT_EQ(n->read_native(),
             "Action: DBGet\r\nResponse: Error\r\nMessage: Database entry not found\r\n\r\n");
+}
+
+// A Latin-1 value in Asterisk's database reaches an XML client as well-formed XML (a real
+// parser reads it), the bad byte as U+FFFD; a native client gets Asterisk's bytes unchanged.
+TEST_P(DbCommands, ALatin1ValueStaysWellFormedXml) {
+  auto admin = login(ampd, "admin", kAdmin);
+  put(*admin, "names", "caller", "caf\xe9");
+  auto x = login(ampd, "xmlmon");
+  x->send("<command action=\"dbget\" family=\"names\" key=\"caller\" actionid=\"\xff" "1\"/>");
+  const auto line = x->read_line();
+  tinyxml2::XMLDocument doc;
+  ASSERT_EQ(doc.Parse(line.data(), line.size()), tinyxml2::XML_SUCCESS) << doc.ErrorStr() << line;
+  ASSERT_NE(doc.RootElement(), nullptr);
+  EXPECT_STREQ(doc.RootElement()->Attribute("Val"), "caf\xEF\xBF\xBD") << line;
+  EXPECT_STREQ(doc.RootElement()->Attribute("ActionID"),
+               "\xEF\xBF\xBD"
+               "1")
+      << line;
+  admin->send("Action: DBGet\r\nFamily: names\r\nKey: caller\r\n\r\n");
+  EXPECT_NE(admin->read_native().find("Val: caf\xe9\r\n"), std::string::npos);
 }
 
 TEST_P(DbCommands, GetWithoutKeyListsTheFamily) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/text.hpp"
+#include "base/utf8.hpp"
 #include "wire/native_codec.hpp"
 #include "wire/xml_codec.hpp"
 
@@ -132,6 +133,26 @@ TEST(Render, XmlOutputParsesBack) {
   Message back;
   ASSERT_EQ(parse_xml_command(out, WireLimits{}, back), "");
   EXPECT_EQ(back.get("Data"), "<&>\"'\t\r\n");
+}
+
+// Asterisk may send Latin-1 ("Jos\xe9"), and a client any byte in its ActionID: XML output stays
+// well-formed UTF-8, each bad byte one U+FFFD, valid UTF-8 kept as it is.
+TEST(Render, XmlTurnsBytesThatAreNotUtf8IntoReplacementCharacters) {
+  Message m{{"Event", "Newchannel"},
+            {"CallerIDName", "Jos\xe9"},
+            {"Valid", "Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e"},
+            {"Truncated", "a\xe2\x82"},
+            {"Surrogate", "\xed\xa0\x80"},
+            {"NotAnXmlCharacter", "\xef\xbf\xbf"}};
+  std::string out;
+  render_xml_event(m, out);
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_NE(out.find("calleridname=\"Jos" + fffd + "\""), std::string::npos) << out;
+  EXPECT_NE(out.find("valid=\"Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e\""), std::string::npos);
+  EXPECT_NE(out.find("truncated=\"a" + fffd + fffd + "\""), std::string::npos) << out;
+  EXPECT_NE(out.find("surrogate=\"" + fffd + fffd + fffd + "\""), std::string::npos) << out;
+  EXPECT_NE(out.find("notanxmlcharacter=\"" + fffd + fffd + fffd + "\""), std::string::npos);
+  EXPECT_EQ(valid_utf8_copy(out), out);
 }
 
 }  // namespace
