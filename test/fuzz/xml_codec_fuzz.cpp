@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/text.hpp"
+#include "base/utf8.hpp"
 #include "fuzz_support.hpp"
 #include "wire/xml_codec.hpp"
 
@@ -15,12 +16,27 @@ using namespace ampd;
 
 namespace {
 
-// What append_xml_escaped makes of a value that XML 1.0 cannot carry as is.
+// What append_xml_escaped makes of a value that XML 1.0 cannot carry as is: control characters
+// become '?', bytes that are not valid UTF-8 (and U+FFFE, U+FFFF) U+FFFD, one for each byte.
 std::string representable(std::string_view v) {
   std::string out;
-  for (char c : v) {
-    const bool kept = c == '\n' || c == '\r' || c == '\t' || static_cast<unsigned char>(c) >= 0x20;
-    out.push_back(kept ? c : '?');
+  for (std::size_t i = 0; i < v.size();) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c < 0x80) {
+      const bool kept = c == '\n' || c == '\r' || c == '\t' || c >= 0x20;
+      out.push_back(kept ? v[i] : '?');
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    const auto n = utf8_sequence(v, i, cp);
+    if (n == 0 || cp == 0xFFFE || cp == 0xFFFF) {
+      out.append(kReplacementCharacter);
+      ++i;
+    } else {
+      out.append(v.substr(i, n));
+      i += n;
+    }
   }
   return out;
 }
@@ -63,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& h : m.headers()) {
     if (!iequals(h.name, "Action") && !iequals(h.name, "Response")) expected.emplace_back(h.value);
   }
+  AMPD_FUZZ_CHECK(valid_utf8_copy(command) == command);  // well-formed UTF-8, whatever came in
   AMPD_FUZZ_CHECK(command_values.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     AMPD_FUZZ_CHECK(command_values[i] == representable(expected[i]));
