@@ -57,7 +57,9 @@ TEST_P(DbCommands, ALatin1ValueStaysWellFormedXml) {
   auto admin = login(ampd, "admin", kAdmin);
   put(*admin, "names", "caller", "caf\xe9");
   auto x = login(ampd, "xmlmon");
-  x->send("<command action=\"dbget\" family=\"names\" key=\"caller\" actionid=\"\xff" "1\"/>");
+  x->send(
+      "<command action=\"dbget\" family=\"names\" key=\"caller\" actionid=\"\xff"
+      "1\"/>");
   const auto line = x->read_line();
   tinyxml2::XMLDocument doc;
   ASSERT_EQ(doc.Parse(line.data(), line.size()), tinyxml2::XML_SUCCESS) << doc.ErrorStr() << line;
