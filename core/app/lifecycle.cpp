@@ -79,8 +79,7 @@ void Server::reload() {
   acceptor_.set_max_clients(config_.max_clients);
   users_ = std::move(users);
   profiles_.set_users_file(config_.users_file);
-  login_throttle_.configure(config_.login_attempts,
-                            std::chrono::milliseconds(config_.login_window_ms));
+  configure_login_throttle();
   log.information("reloaded: %z users", users_->users().size());
   publish_settings();
   swap_requested_ = std::chrono::steady_clock::now();

@@ -19,8 +19,7 @@ Server::Server(Config config, std::shared_ptr<const UserStore> users)
       shards_(reactor_, config_.io_threads),
       acceptor_(reactor_, shards_, *this),
       delivery_(reactor_, shards_, [this](bool pause) { asterisk_->pause_events(pause); }) {
-  login_throttle_.configure(config_.login_attempts,
-                            std::chrono::milliseconds(config_.login_window_ms));
+  configure_login_throttle();
   acceptor_.set_max_clients(config_.max_clients);
   host_facts_ = make_host_facts();
   load_plugins();
@@ -158,6 +157,14 @@ std::shared_ptr<const HostFacts> Server::make_host_facts() {
   };
   facts->links = [this] { return links_; };
   return facts;
+}
+
+void Server::configure_login_throttle() {
+  using std::chrono::milliseconds;
+  login_throttle_.configure(
+      {config_.login_attempts, config_.login_user_attempts, config_.login_spray_attempts,
+       milliseconds(config_.login_backoff_initial_ms), milliseconds(config_.login_backoff_max_ms),
+       milliseconds(config_.login_window_ms)});
 }
 
 bool Server::check_login_async(ClientSession& session, const Message& request) {

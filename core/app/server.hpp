@@ -59,11 +59,14 @@ class Server : public AsteriskEventSink, public SessionHost {
   // SessionHost: called from a session on its shard's thread.
   bool stopping() const override { return stopping_.load(std::memory_order_relaxed); }
   bool check_login_async(ClientSession& session, const Message& request) override;
-  long login_blocked_for(const std::string& peer) override {
-    return login_throttle_.blocked_for(LoginThrottle::address_of(peer));
+  long login_blocked_for(const std::string& peer, const std::string& user, bool known) override {
+    return login_throttle_.blocked_for(LoginThrottle::address_of(peer), user, known);
   }
-  void login_failed(const std::string& peer) override {
-    login_throttle_.failed(LoginThrottle::address_of(peer));
+  void login_failed(const std::string& peer, const std::string& user, bool known) override {
+    login_throttle_.failed(LoginThrottle::address_of(peer), user, known);
+  }
+  void login_succeeded(const std::string& peer, const std::string& user) override {
+    login_throttle_.succeeded(LoginThrottle::address_of(peer), user);
   }
   void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                    const Message& request) override;
@@ -77,6 +80,7 @@ class Server : public AsteriskEventSink, public SessionHost {
   void on_link_state(const std::string& server, bool up) override;
 
  private:
+  void configure_login_throttle();
   // Main reactor: every shard sees the current config, users and commands from now on.
   void publish_settings();
   static std::shared_ptr<const WebSocketOptions> make_websocket_options(const Config& config);
@@ -106,7 +110,7 @@ class Server : public AsteriskEventSink, public SessionHost {
   Reactor reactor_;
   WorkerPool workers_;
   LoginCache login_cache_;
-  LoginThrottle login_throttle_{5, std::chrono::minutes(1)};
+  LoginThrottle login_throttle_;
   const std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
   LinkStates links_;  // each Asterisk server's link, once it went up or down; main reactor
   ProfileCommands profiles_;

@@ -20,11 +20,6 @@ LoginResult fail(std::string message) {
   return r;
 }
 
-std::string username_of(const Message& request) {
-  auto user = request.find("Username");
-  return user ? std::string(*user) : request.get("User");
-}
-
 std::string md5_hex(const std::string& text) {
   Poco::MD5Engine md5;
   md5.update(text);
@@ -70,6 +65,11 @@ LoginResult finish_login(const Message& request, const UserProfile& profile, Log
 }
 
 }  // namespace
+
+std::string username_of(const Message& request) {
+  auto user = request.find("Username");
+  return user ? std::string(*user) : request.get("User");
+}
 
 std::string random_challenge() {
   unsigned value = 0;

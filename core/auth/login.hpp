@@ -36,6 +36,9 @@ struct LoginPolicy {
   std::string challenge;        // handed out by Action: Challenge, for AuthType: MD5
 };
 
+// The user a login names: Username, or User as some libraries send it.
+std::string username_of(const Message& request);
+
 // A fresh random decimal challenge, as Asterisk's Challenge action gives.
 std::string random_challenge();
 

@@ -306,10 +306,11 @@ void ClientSession::handle_login(const Message& request) {
   }
   // The answer uses the format the client asks for, even when the login fails.
   format_ = login_reply_format(request, *shard_.users(), shard_.config().format);
-  if (const auto wait = host_.login_blocked_for(peer()); wait > 0) {
-    return send(make_error(
-        "Login", request,
-        "Too many failed logins from this address: try again in " + std::to_string(wait) + " s"));
+  const auto user = username_of(request);
+  const bool known = shard_.users()->find(user) != nullptr;
+  if (const auto wait = host_.login_blocked_for(peer(), user, known); wait > 0) {
+    return send(make_error("Login", request,
+                           "Too many failed logins: try again in " + std::to_string(wait) + " s"));
   }
   login_pending_ = true;
   if (!host_.check_login_async(*this, request)) {
@@ -327,6 +328,7 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     deadline_.cancel();
     arm_deadline();
     identity_ = result.identity;
+    host_.login_succeeded(peer(), identity_.user);
     format_ = result.format;
     nul_terminated_ = result.is_flash && !transport_->message_framed();
     if (auto events = request.find("Events")) parse_bool(*events, events_on_);
@@ -337,7 +339,10 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
                      transport_->peer());
     send(make_response("Login", "Success", request, result.message));
   } else {
-    if (result.bad_credentials) host_.login_failed(peer());
+    if (result.bad_credentials) {
+      const auto user = username_of(request);
+      host_.login_failed(peer(), user, shard_.users()->find(user) != nullptr);
+    }
     Poco::Logger::get("ampd.client")
         .notice("login refused from %s: %s", transport_->peer(), result.message);
     send(make_error("Login", request, result.message));

@@ -23,8 +23,10 @@ class SessionHost {
   // Checks a login on a worker; false when none can take it now.
   virtual bool check_login_async(ClientSession& session, const Message& request) = 0;
   // Seconds before this peer may try to log in again (0: now), and a failure to count.
-  virtual long login_blocked_for(const std::string& peer) = 0;
-  virtual void login_failed(const std::string& peer) = 0;
+  // The login throttle; `known` tells whether the username exists.
+  virtual long login_blocked_for(const std::string& peer, const std::string& user, bool known) = 0;
+  virtual void login_failed(const std::string& peer, const std::string& user, bool known) = 0;
+  virtual void login_succeeded(const std::string& peer, const std::string& user) = 0;
   // Runs a command of the table on the main reactor; its answer reaches the session through
   // complete().
   virtual void run_command(IoShard& shard, const Identity& who, std::uint64_t id,

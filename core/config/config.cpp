@@ -118,6 +118,10 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"idle_timeout", number(c.idle_timeout_ms, 0, 86400000)},
       {"login_attempts", number(c.login_attempts, 0, 1000000)},
       {"login_window", number(c.login_window_ms, 1000, 86400000)},
+      {"login_user_attempts", number(c.login_user_attempts, 0, 1000000)},
+      {"login_spray_attempts", number(c.login_spray_attempts, 0, 1000000)},
+      {"login_backoff_initial", number(c.login_backoff_initial_ms, 100, 3600000)},
+      {"login_backoff_max", number(c.login_backoff_max_ms, 100, 86400000)},
       {"client_output_cap", number(c.client_output_cap, 64 * 1024, 1024ull * 1024 * 1024)},
       {"slow_client_policy",
        [&c](const std::string& v, std::string& error) {

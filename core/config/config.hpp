@@ -51,8 +51,13 @@ struct Config {
   unsigned max_in_flight = 32;        // commands one client may have running at once
   unsigned login_timeout_ms = 10000;  // a client must log in this soon after connecting (0 off)
   unsigned idle_timeout_ms = 0;       // logged-in clients silent this long are closed (0 off)
-  unsigned login_attempts = 5;        // failed logins per address within login_window (0 off)
-  unsigned login_window_ms = 60000;
+  // The login throttle (auth/login_throttle.hpp): limits per key, then exponential backoff.
+  unsigned login_attempts = 5;          // failed logins per (address, username); 0 turns it off
+  unsigned login_user_attempts = 20;    // per username, from every address
+  unsigned login_spray_attempts = 100;  // unknown usernames, per address
+  unsigned login_backoff_initial_ms = 1000;
+  unsigned login_backoff_max_ms = 300000;
+  unsigned login_window_ms = 60000;  // a key without failures for this long is forgotten
   std::size_t client_output_cap = 4 * 1024 * 1024;  // bytes queued for one client
   bool disconnect_slow_clients = false;             // else drop events, with a counted notice
   // Older names of [plugin.statistics] file and interval (0 = not set), carried over to it.

@@ -50,19 +50,34 @@ TEST(Limits, IdleTimeoutClosesLoggedInClientsOnlyWhenSilent) {
   EXPECT_TRUE(c->closed_by_peer());
 }
 
-TEST(Limits, FailedLoginsAreThrottledPerAddress) {
-  AmpdInstance ampd({.server = "login_attempts = 2\nlogin_window = 60000\n"});
+TEST(Limits, ABruteForcerIsRefusedWithoutLockingOutOtherUsersOnItsAddress) {
+  AmpdInstance ampd({.server = "login_attempts = 2\nlogin_backoff_initial = 3000\n"
+                               "login_spray_attempts = 4\n"});
   auto c = ampd.connect();
   c->read_line();
-  EXPECT_NE(login(*c, "mon", "bad").find("Authentication failed"), std::string::npos);
-  EXPECT_NE(login(*c, "mon", "bad").find("Authentication failed"), std::string::npos);
-  // Even the right secret is refused now, from any connection of this address.
+  EXPECT_NE(login(*c, "admin", "bad").find("Authentication failed"), std::string::npos);
+  EXPECT_NE(login(*c, "admin", "bad").find("Authentication failed"), std::string::npos);
+  // Now even admin's right secret is refused from this address, on any connection...
   auto d = ampd.connect();
   d->read_line();
-  const auto refused = login(*d, "mon");
-  EXPECT_NE(refused.find("Too many failed logins from this address: try again in "),
-            std::string::npos)
-      << refused;
+  const auto refused = login(*d, "admin");
+  EXPECT_NE(refused.find("Too many failed logins: try again in 3 s"), std::string::npos) << refused;
+  EXPECT_NE(ampd.process().wait_for_line("login throttle: user 'admin' from 127.0.0.1 refused "
+                                         "for 3000 ms after 2 failed logins"),
+            "");
+  // ...but another user on the same address logs in, even after a spray of unknown names.
+  for (int i = 0; i < 4; ++i) login(*c, "nobody" + std::to_string(i), "bad");
+  EXPECT_NE(login(*c, "nobody9", "bad").find("Too many failed logins: try again in 3 s"),
+            std::string::npos);
+  EXPECT_NE(login(*d, "mon").find("Authentication accepted"), std::string::npos);
+  // Each key and period is logged once, not at every refusal.
+  const auto& log = ampd.process().output();
+  std::size_t lines = 0;
+  for (auto at = log.find("user 'admin' from 127.0.0.1 refused"); at != std::string::npos;
+       at = log.find("user 'admin' from 127.0.0.1 refused", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
 }
 
 TEST(Limits, TooManyCommandsInFlight) {
