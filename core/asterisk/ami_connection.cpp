@@ -146,6 +146,7 @@ void AmiConnection::handle(Message& message) {
   }
   if (id && !ping_id_.empty() && *id == ping_id_) {
     ping_id_.clear();
+    suspect_ = false;
     phase_timer_.cancel();
     return;
   }
@@ -159,6 +160,16 @@ void AmiConnection::become_ready() {
   log().information("asterisk %s: connected and logged in (%s)", label_, banner_);
   ping_timer_.start(config_.ping_interval_ms, true);
   callbacks_.ready(*this);
+}
+
+void AmiConnection::probe() {
+  if (state_ != State::Ready || suspect_) return;
+  suspect_ = true;
+  if (ping_id_.empty()) {
+    ping_id_ = ids_.next();
+    send(Message{{"Action", "Ping"}, {"ActionID", ping_id_}});
+  }
+  phase_timer_.start(std::min(kProbeMs, config_.action_timeout_ms));
 }
 
 void AmiConnection::send_ping() {
@@ -190,6 +201,7 @@ void AmiConnection::lose(const std::string& reason) {
   }
   state_ = State::Waiting;
   ping_id_.clear();
+  suspect_ = false;
   phase_timer_.cancel();
   ping_timer_.cancel();
   backoff_ms_ =

@@ -50,9 +50,14 @@ class AmiConnection : public ConnectionHandler {
   void send(const Message& action);
   // Stops or resumes reading Asterisk's output, also across reconnects.
   void pause_reading(bool paused);
+  // An action on this session went unanswered: ping at once, and drop the session if that is
+  // not answered within kProbeMs either. Until the answer the session is suspect.
+  void probe();
+  static constexpr unsigned kProbeMs = 2000;
 
   State state() const { return state_; }
   bool ready() const { return state_ == State::Ready; }
+  bool suspect() const { return suspect_; }
   Role role() const { return role_; }
   const std::string& label() const { return label_; }
   const std::string& banner() const { return banner_; }
@@ -87,6 +92,7 @@ class AmiConnection : public ConnectionHandler {
   Timer phase_timer_;  // connect/login/boot deadline, then ping answer deadline
   Timer ping_timer_;
   bool logged_lost_ = false;  // log a lost link once, not every failed retry
+  bool suspect_ = false;      // probed, and the ping is not answered yet
 };
 
 const char* ami_state_name(AmiConnection::State state);

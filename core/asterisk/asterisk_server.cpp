@@ -85,6 +85,11 @@ bool AsteriskServer::any_command_ready() const {
   return std::any_of(commands_.begin(), commands_.end(), [](const auto& c) { return c->ready(); });
 }
 
+bool AsteriskServer::any_command_answering() const {
+  return std::any_of(commands_.begin(), commands_.end(),
+                     [](const auto& c) { return c->ready() && !c->suspect(); });
+}
+
 void AsteriskServer::on_ready(AmiConnection& connection) {
   if (connection.role() == AmiConnection::Role::Command) {
     if (!was_connected_) {
@@ -149,6 +154,12 @@ void AsteriskServer::submit(const CallContext& context, Message action,
     return fail_now(AmiResult::Status::Down,
                     "Asterisk server '" + config_.name + "' is not connected");
   }
+  // An action has just gone unanswered and the link is being checked: failing now beats
+  // making every new action wait its whole timeout on an Asterisk that may be frozen.
+  if (!any_command_answering()) {
+    return fail_now(AmiResult::Status::Down, "Asterisk server '" + config_.name +
+                                                 "' is not answering (checking the link)");
+  }
   if (queued_.size() >= kMaxQueued) {
     return fail_now(AmiResult::Status::Busy,
                     "Too many actions waiting for Asterisk server '" + config_.name + "'");
@@ -175,7 +186,7 @@ void AsteriskServer::submit(const CallContext& context, Message action,
 bool AsteriskServer::try_send(Pending& pending) {
   int best = -1;
   for (std::size_t i = 0; i < commands_.size(); ++i) {
-    if (!commands_[i]->ready() || held_[i]) continue;
+    if (!commands_[i]->ready() || commands_[i]->suspect() || held_[i]) continue;
     const auto& out = outstanding_[i];
     if (!out.empty() && (pending.exclusive || out.size() >= kMaxPipeline)) continue;
     if (best < 0 || out.size() < outstanding_[static_cast<std::size_t>(best)].size()) {
@@ -344,7 +355,9 @@ void AsteriskServer::sweep() {
          "Timeout: Asterisk server '" + config_.name + "' had no free session in time");
   }
   for (const auto& id : expired_sent) {
-    const auto action = pending_.at(id).action.get("Action");
+    const auto& pending = pending_.at(id);
+    commands_[static_cast<std::size_t>(pending.connection)]->probe();
+    const auto action = pending.action.get("Action");
     // The answer may still come; it is then dropped (the entry stays until it does).
     fail(id, AmiResult::Status::Timeout, "Timeout waiting for Asterisk to answer " + action, true);
   }
@@ -358,6 +371,8 @@ void AsteriskServer::sweep() {
     }
   }
   std::erase_if(late_routes_, [&](const auto& route) { return route.second.expires <= now; });
+  // A probed session that answered takes queued actions again.
+  if (!queued_.empty()) dispatch_queued();
 }
 
 void AsteriskServer::detect_version() {

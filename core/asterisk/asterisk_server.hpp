@@ -81,6 +81,7 @@ class AsteriskServer {
   void sweep();
   void detect_version();
   bool any_command_ready() const;
+  bool any_command_answering() const;  // ready and not being probed
 
   Reactor& reactor_;
   AsteriskConfig config_;

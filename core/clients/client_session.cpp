@@ -47,6 +47,13 @@ ClientSession::ClientSession(SessionHost& host, IoShard& shard, std::uint64_t id
       id_(id),
       transport_(std::move(transport)),
       deadline_(shard.reactor(), [this] { on_deadline(); }),
+      message_deadline_(shard.reactor(),
+                        [this] {
+                          close_with_error("Message not completed within " +
+                                               std::to_string(shard_.config().message_timeout_ms) +
+                                               " ms",
+                                           "message timeout");
+                        }),
       decoder_(shard.config().limits),
       format_(shard.config().format) {
   transport_->set_sink(this);
@@ -91,6 +98,7 @@ void ClientSession::close_with_error(const std::string& error, const std::string
   send(make_error("Unknown", {}, error + "; closing the connection"));
   closing_ = true;
   deadline_.cancel();
+  message_deadline_.cancel();
   transport_->close_after_flush();
 }
 
@@ -167,7 +175,6 @@ bool ClientSession::holds_back_events() const {
 
 void ClientSession::on_input(std::string_view bytes, bool whole_message) {
   if (closing_) return;
-  if (logged_in_ && shard_.config().idle_timeout_ms > 0) arm_deadline();
   if (!whole_message) {
     decoder_.append(bytes);
     return process_input();
@@ -192,10 +199,25 @@ std::size_t ClientSession::output_cap() const {
   return logged_in_ ? cap : std::min(cap, kOutputCapBeforeLogin);
 }
 
+// Started at a message's first byte, not re-armed by the bytes after it: a client trickling a
+// message (slowloris) is closed, one that sends a whole message slowly but within the limit is
+// not. Input that ampd itself holds back does not count.
+void ClientSession::on_partial_input(bool partial) {
+  if (!partial || closing_) {
+    if (message_begun_) message_deadline_.cancel();
+    message_begun_ = false;
+    return;
+  }
+  if (message_begun_) return;
+  message_begun_ = true;
+  if (const auto ms = shard_.config().message_timeout_ms; ms > 0) message_deadline_.start(ms);
+}
+
 void ClientSession::update_input_hold() {
   const bool hold = !closing_ && (login_pending_ || awaiting_drain_);
   if (hold == input_held_) return;
   input_held_ = hold;
+  if (hold) on_partial_input(false);
   transport_->hold_input(hold);
 }
 
@@ -210,8 +232,13 @@ void ClientSession::process_input() {
     auto decoded = decoder_.next();
     if (!decoded) {
       drop_unfinished_message();
+      if (!transport_->message_framed()) on_partial_input(decoder_.buffered() > 0);
       break;
     }
+    // A whole message: the message timeout starts again with the next one, and the idle
+    // timeout counts messages, not bytes.
+    on_partial_input(false);
+    if (logged_in_ && shard_.config().idle_timeout_ms > 0) arm_deadline();
     switch (decoded->kind) {
       case Decoded::Kind::Message:
         handle(decoded->message);

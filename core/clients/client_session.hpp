@@ -58,6 +58,7 @@ class ClientSession : public TransportSink {
   void on_input(std::string_view bytes, bool whole_message) override;
   void on_closed(const std::string& reason) override;
   void on_output_drained() override;
+  void on_partial_input(bool partial) override;
 
   void process_input();
   // What may wait for this client before ampd stops reading its input: answers and events
@@ -81,7 +82,9 @@ class ClientSession : public TransportSink {
   IoShard& shard_;
   std::uint64_t id_;
   std::unique_ptr<ClientTransport> transport_;
-  Timer deadline_;  // login timeout before login, idle timeout after
+  Timer deadline_;          // login timeout before login, idle timeout after
+  Timer message_deadline_;  // a message begun must end within message_timeout
+  bool message_begun_ = false;
   InputDecoder decoder_;
   WireFormat format_;
   bool logged_in_ = false;

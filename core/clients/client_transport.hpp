@@ -22,6 +22,9 @@ class TransportSink {
   virtual void on_closed(const std::string& reason) = 0;
   // The output fell to the mark given to ClientTransport::notify_when_drained().
   virtual void on_output_drained() {}
+  // Message transports: part of a message (a frame, a fragment, an HTTP request) has arrived
+  // and waits for the rest (true), or nothing partial is left (false). The message timeout.
+  virtual void on_partial_input(bool partial) = 0;
 };
 
 class ClientTransport {

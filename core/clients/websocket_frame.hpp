@@ -51,6 +51,8 @@ class FrameDecoder {
   // every later call returns that Error again. After a Close, nothing more is decoded.
   std::optional<Frame> next();
   std::size_t buffered() const { return buffer_.size() - start_; }
+  // Part of a frame, or of a fragmented message, waits for the rest.
+  bool partial() const { return buffered() > 0 || in_message_; }
 
  private:
   std::optional<Frame> fail(std::uint16_t code, std::string reason);

@@ -89,7 +89,10 @@ void WebSocketTransport::on_closed(const std::string& reason) {
 
 void WebSocketTransport::handle_request() {
   const auto state = request_.state();
-  if (state == HttpRequestReader::State::Incomplete) return;
+  if (state == HttpRequestReader::State::Incomplete) {
+    if (sink_) sink_->on_partial_input(true);
+    return;
+  }
   if (state == HttpRequestReader::State::Error) {
     close_reason_ = "bad HTTP request: " + request_.error();
     return reply_http(http_response(request_.error_status(), "text/plain; charset=utf-8",
@@ -129,7 +132,10 @@ void WebSocketTransport::serve_file(const HttpRequest& request) {
 void WebSocketTransport::handle_frames() {
   while (state_ == State::Open && !held_) {
     auto frame = frames_.next();
-    if (!frame) return;
+    if (!frame) {
+      if (sink_) sink_->on_partial_input(frames_.partial());
+      return;
+    }
     switch (frame->kind) {
       case ws::Frame::Kind::Text:
         if (sink_) sink_->on_input(frame->payload, true);

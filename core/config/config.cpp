@@ -116,6 +116,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"max_in_flight", number(c.max_in_flight, 1, 100000)},
       {"login_timeout", number(c.login_timeout_ms, 0, 3600000)},
       {"idle_timeout", number(c.idle_timeout_ms, 0, 86400000)},
+      {"message_timeout", number(c.message_timeout_ms, 0, 3600000)},
       {"login_attempts", number(c.login_attempts, 0, 1000000)},
       {"login_window", number(c.login_window_ms, 1000, 86400000)},
       {"login_user_attempts", number(c.login_user_attempts, 0, 1000000)},

@@ -26,7 +26,7 @@ struct AsteriskConfig {
   unsigned connect_timeout_ms = 5000;
   unsigned action_timeout_ms = 10000;
   unsigned ping_interval_ms = 20000;
-  unsigned reconnect_max_ms = 30000;
+  unsigned reconnect_max_ms = 5000;
   unsigned command_connections = 2;
 };
 
@@ -50,7 +50,8 @@ struct Config {
   unsigned max_clients = 20000;       // connections beyond are refused with an error
   unsigned max_in_flight = 32;        // commands one client may have running at once
   unsigned login_timeout_ms = 10000;  // a client must log in this soon after connecting (0 off)
-  unsigned idle_timeout_ms = 0;       // logged-in clients silent this long are closed (0 off)
+  unsigned idle_timeout_ms = 0;       // logged-in clients that send no message this long are closed
+  unsigned message_timeout_ms = 30000;  // from a message's first byte to its end (0 off)
   // The login throttle (auth/login_throttle.hpp): limits per key, then exponential backoff.
   unsigned login_attempts = 5;          // failed logins per (address, username); 0 turns it off
   unsigned login_user_attempts = 20;    // per username, from every address

@@ -47,7 +47,7 @@ class AmpdSession {
   }
 
   std::string read_answer() {
-    if (xml_) return client_->read_line();
+    if (xml_) return client_->read_xml();
     std::string answer = client_->read_native();
     if (answer.find("EventList: start") == std::string::npos) return answer;
     while (true) {
@@ -60,7 +60,7 @@ class AmpdSession {
   // Reads native messages until one contains `needle`; "" if none in time.
   std::string read_message_with(const std::string& needle, int max_messages = 100) {
     for (int i = 0; i < max_messages; ++i) {
-      const auto m = xml_ ? client_->read_line() : client_->read_native();
+      const auto m = xml_ ? client_->read_xml() : client_->read_native();
       if (m.empty()) return {};
       if (m.find(needle) != std::string::npos) return m;
     }

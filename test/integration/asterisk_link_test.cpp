@@ -157,6 +157,50 @@ TEST(Link, AsteriskRestartWhileClientsWait) {
   EXPECT_TRUE(worked) << "the same client connection works again";
 }
 
+// A frozen Asterisk (SIGSTOP) is noticed at the first action that goes unanswered: its session
+// is pinged at once and dropped when that goes unanswered too, the actions sent meanwhile fail
+// at once instead of waiting their whole timeout, and after SIGCONT service is back within
+// reconnect_max.
+TEST(Link, AFrozenAsteriskIsNoticedAtTheFirstTimeoutAndServiceComesBackFast) {
+  using Clock = std::chrono::steady_clock;
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section("pbx",
+                                             "action_timeout = 1000\nping_interval = 60000\n"
+                                             "command_connections = 1\n")});
+  auto c = login(ampd, "admin", kAdmin);
+  struct Thaw {
+    SimInstance& sim;
+    bool frozen = true;
+    void now() {
+      if (frozen) sim.process().signal(SIGCONT);
+      frozen = false;
+    }
+    ~Thaw() { now(); }
+  } thaw{sim};
+  sim.process().signal(SIGSTOP);
+  c->send("Action: Custom\r\nCAction: Ping\r\nActionID: first\r\n\r\n");
+  const auto first = c->read_native();
+  EXPECT_NE(first.find("Timeout waiting for Asterisk"), std::string::npos) << first;
+  const auto timed_out = Clock::now();
+  c->send("Action: Custom\r\nCAction: Ping\r\nActionID: second\r\n\r\n");
+  const auto second = c->read_native();
+  EXPECT_NE(second.find("is not answering (checking the link)"), std::string::npos) << second;
+  EXPECT_LT(Clock::now() - timed_out, std::chrono::milliseconds(300)) << "failed fast";
+  EXPECT_NE(ampd.process().wait_for_line("connection lost"), "");
+  EXPECT_LT(Clock::now() - timed_out, std::chrono::milliseconds(2500))
+      << "dropped within the probe's bound, not at the next ping a minute later";
+  thaw.now();
+  const auto thawed = Clock::now();
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {
+    c->send("Action: Custom\r\nCAction: Ping\r\nActionID: again\r\n\r\n");
+    back = c->read_native().find("Response: Success") != std::string::npos;
+    if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(back);
+  EXPECT_LT(Clock::now() - thawed, std::chrono::milliseconds(6500)) << "within reconnect_max";
+}
+
 TEST(Link, HupSwapsPluginsOnlyWhenTheirCommandsHaveFinished) {
   SimInstance sim;
   AmpdInstance ampd({.sections = sim.section()});
@@ -190,7 +234,7 @@ TEST(Link, EventsReachEveryClientInItsFormatAndAgentsOnlyTheirOwn) {
       "Interface: Local/100@agents\r\nWaitMs: 10\r\nTalkMs: 10\r\nActionID: q\r\n\r\n");
   EXPECT_NE(read_message_with(*mon, "Event: QueueCallerJoin"), "");
   EXPECT_NE(read_message_with(*mon, "Event: AgentComplete"), "");
-  EXPECT_NE(xml->read_until("<event name=\"QueueCallerJoin\""), "");
+  EXPECT_NE(xml->read_xml_with("<event name=\"QueueCallerJoin\""), "");
   // The agent sees the member's events, not the caller's channel being created.
   const auto first = agent->read_native();
   EXPECT_EQ(first.find("Event: QueueCallerJoin"), std::string::npos) << first;

@@ -1,5 +1,6 @@
 // Per-client limits through the real binary: each is a clear error and a counted disconnect.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "ampd_instance.hpp"
@@ -47,6 +48,56 @@ TEST(Limits, IdleTimeoutClosesLoggedInClientsOnlyWhenSilent) {
     EXPECT_NE(c->read_native().find("Pong"), std::string::npos);
   }
   EXPECT_NE(c->read_native().find("Idle timeout"), std::string::npos);
+  EXPECT_TRUE(c->closed_by_peer());
+}
+
+// Sends `text` a byte at a time, `gap` apart, until ampd says something (its error before it
+// closes); returns how many bytes went out.
+std::size_t trickle(Client& c, const std::string& text, std::chrono::milliseconds gap) {
+  std::size_t sent = 0;
+  for (char ch : text) {
+    pollfd answer{c.native_handle(), POLLIN, 0};
+    if (::poll(&answer, 1, static_cast<int>(gap.count())) != 0) break;
+    c.send(std::string(1, ch));
+    ++sent;
+  }
+  return sent;
+}
+
+TEST(Limits, AMessageTrickledAByteAtATimeIsCutOffAtTheMessageTimeout) {
+  AmpdInstance ampd({.server = "message_timeout = 600\nlogin_timeout = 0\n"});
+  for (const bool logged_in : {false, true}) {
+    auto c = ampd.connect();
+    c->read_line();
+    if (logged_in) login(*c, "mon");
+    // Bytes keep coming every 50 ms; the message's first byte is what the timeout counts from.
+    const auto started = std::chrono::steady_clock::now();
+    const auto sent = trickle(*c, "Action: Ping\r\nActionID: " + std::string(100, 'x') + "\r\n\r\n",
+                              std::chrono::milliseconds(50));
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_LT(sent, 60u) << "logged in: " << logged_in;
+    EXPECT_GE(took, std::chrono::milliseconds(550));
+    EXPECT_NE(c->drain(std::chrono::milliseconds(500)).find("Message not completed within 600 ms"),
+              std::string::npos);
+    EXPECT_TRUE(c->closed_by_peer());
+  }
+  // A whole message sent slowly, but within the timeout, is answered; so is the next one.
+  auto c = ampd.connect();
+  c->read_line();
+  trickle(*c, "Action: Ping\r\n\r\n", std::chrono::milliseconds(20));
+  EXPECT_NE(c->read_native().find("Pong"), std::string::npos);
+  trickle(*c, "Action: Ping\r\n\r\n", std::chrono::milliseconds(20));
+  EXPECT_NE(c->read_native().find("Pong"), std::string::npos);
+  EXPECT_NE(ampd.process().wait_for_line("disconnected (message timeout)"), "");
+}
+
+TEST(Limits, TheIdleTimeoutCountsWholeMessagesNotBytes) {
+  AmpdInstance ampd({.server = "idle_timeout = 500\nmessage_timeout = 0\n"});
+  auto c = ampd.connect();
+  c->read_line();
+  login(*c, "mon");
+  trickle(*c, "Action: Ping\r\nActionID: " + std::string(100, 'x'), std::chrono::milliseconds(50));
+  EXPECT_NE(c->drain(std::chrono::milliseconds(500)).find("Idle timeout"), std::string::npos);
   EXPECT_TRUE(c->closed_by_peer());
 }
 

@@ -36,7 +36,7 @@ TEST_F(AmpdLogin, XmlRegisterAnswersAsTheReferenceShows) {
   c->send(
       "<command action=\"register\" user=\"mon\" secret=\"secret\" type=\"monitor\" "
       "format=\"xml\" />");
-  EXPECT_EQ(c->read_line(),
+  EXPECT_EQ(c->read_xml(),
             "<command action=\"login\" response=\"Success\" Message=\"Authentication accepted\" "
             "/>\r\n");
 }
@@ -52,7 +52,7 @@ TEST_F(AmpdLogin, ProfileFormatIsUsedWhenLoginGivesNone) {
   auto c = connect();
   c->send("Action: Login\r\nUsername: xmlmon\r\nSecret: secret\r\n\r\n");
   // The answer to the native login is already XML: the profile says so.
-  EXPECT_EQ(c->read_line(),
+  EXPECT_EQ(c->read_xml(),
             "<command action=\"login\" response=\"Success\" Message=\"Authentication accepted\" "
             "/>\r\n");
 }

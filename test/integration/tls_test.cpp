@@ -170,14 +170,14 @@ TEST_F(AmpdTls, XmlClientGetsAnswersAndEventsOverTls) {
   auto mon = tls_login("mon");
   auto admin = tls_login("admin", "Type: administrator\r\n");
   xml->client().send("<command action=\"ping\" actionid=\"x1\"/>");
-  const auto pong = xml->client().read_line();
+  const auto pong = xml->client().read_xml();
   EXPECT_NE(pong.find("response=\"Success\""), std::string::npos) << pong;
   EXPECT_NE(pong.find("ActionID=\"x1\""), std::string::npos) << pong;
   // Events are shared between clients' output buffers (Connection::write_shared).
   admin->client().send(
       "Action: Custom\r\nCAction: SimQueueCall\r\nQueue: support\r\nOutcome: answer\r\n"
       "Interface: Local/100@agents\r\nWaitMs: 10\r\nTalkMs: 10\r\nActionID: q\r\n\r\n");
-  EXPECT_NE(xml->client().read_until("<event name=\"QueueCallerJoin\""), "");
+  EXPECT_NE(xml->client().read_xml_with("<event name=\"QueueCallerJoin\""), "");
   EXPECT_NE(read_message_with(mon->client(), "Event: QueueCallerJoin"), "");
   EXPECT_NE(read_message_with(mon->client(), "Event: AgentComplete"), "");
 }

@@ -329,6 +329,27 @@ TEST(WebSocketConfig, AllowedOriginsListIsHonoured) {
   EXPECT_EQ(same_origin.handshake({"Origin: http://127.0.0.1"}).rfind("HTTP/1.1 403", 0), 0u);
 }
 
+TEST(WebSocketConfig, AMessageLeftUnfinishedIsCutOffAtTheMessageTimeout) {
+  TempDir web;
+  web.write("index.html", kPage);
+  AmpdInstance ampd({.server = ws_server(web, "message_timeout = 600\n")});
+  const int port = logged_port(ampd, "ws");
+  WsClient ws(port);
+  EXPECT_EQ(ws.handshake().rfind("HTTP/1.1 101", 0), 0u);
+  // The first fragment of a message whose end never comes.
+  ws.send_frame(1, "Action: Ping\r\n", false);
+  const auto started = std::chrono::steady_clock::now();
+  const auto frame = ws.read_frame();
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+  EXPECT_NE(frame.payload.find("Message not completed within 600 ms"), std::string::npos)
+      << frame.payload;
+  EXPECT_TRUE(ws.raw().closed_by_peer());
+  // Half an HTTP request is cut off the same way.
+  Client half(port);
+  half.send("GET /ws HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_TRUE(half.closed_by_peer());
+}
+
 TEST(WebSocketConfig, BadOriginAndMissingTlsKeysAreReported) {
   TempDir dir;
   dir.write("ampd.ini",

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+#include <tinyxml2.h>
+
 #include <stdexcept>
 
 namespace ampd::test {
@@ -88,5 +91,53 @@ std::string Client::drain(std::chrono::milliseconds wait) {
 }
 
 void Client::close_write() { shutdown(fd_, SHUT_WR); }
+
+}  // namespace ampd::test
+
+namespace ampd::test {
+
+namespace {
+
+// Written from RFC 3629 apart from ampd's own code: shortest forms only, no surrogates, at most
+// U+10FFFF.
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    unsigned long cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b >> 6) != 2) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Client::read_xml() {
+  auto line = read_line();
+  if (line.empty()) return line;
+  EXPECT_TRUE(valid_utf8(line)) << "XML that is not UTF-8: " << line;
+  tinyxml2::XMLDocument doc;
+  const auto body = line.substr(0, line.find_last_not_of("\r\n") + 1);
+  EXPECT_EQ(doc.Parse(body.data(), body.size()), tinyxml2::XML_SUCCESS)
+      << doc.ErrorStr() << ": " << line;
+  return line;
+}
+
+std::string Client::read_xml_with(const std::string& needle, int max_lines) {
+  for (int i = 0; i < max_lines; ++i) {
+    auto line = read_xml();
+    if (line.empty()) return line;
+    if (line.find(needle) != std::string::npos) return line;
+  }
+  return {};
+}
 
 }  // namespace ampd::test

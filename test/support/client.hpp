@@ -20,6 +20,11 @@ class Client {
   // One native message (through the blank line) or one XML element line.
   std::string read_native() { return read_until("\r\n\r\n"); }
   std::string read_line() { return read_until("\r\n"); }
+  // One XML element line, checked as a strict XML client would check it: well-formed (a real
+  // parser) and valid UTF-8. A line that is not is a test failure; it is returned all the same.
+  std::string read_xml();
+  // XML lines until one contains `needle` (each checked as read_xml does); "" if none in time.
+  std::string read_xml_with(const std::string& needle, int max_lines = 100);
   // Exactly `count` bytes; "" on timeout or close.
   std::string read_bytes(std::size_t count);
   // True when the peer closed the connection within the timeout (buffered bytes are dropped).

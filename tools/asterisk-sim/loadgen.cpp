@@ -39,6 +39,8 @@ void LoadGen::tick() {
   srv_.after(kTickMs, [this] { tick(); });
 }
 
+// The caller name is Latin-1 (é as the byte 0xE9), as a SIP caller's can reach a real Asterisk:
+// ampd must still give XML and JSON clients valid UTF-8.
 std::string LoadGen::make_event(uint64_t seq) const {
   char buf[640];
   const unsigned long long s = static_cast<unsigned long long>(seq);
@@ -48,7 +50,7 @@ std::string LoadGen::make_event(uint64_t seq) const {
     n = std::snprintf(buf, sizeof buf,
                       "Event: Newstate\r\nPrivilege: call,all\r\nChannel: PJSIP/load-%08llx\r\n"
                       "ChannelState: 6\r\nChannelStateDesc: Up\r\nCallerIDNum: %llu\r\n"
-                      "CallerIDName: Load %llu\r\nConnectedLineNum: <unknown>\r\n"
+                      "CallerIDName: Jos\xe9 %llu\r\nConnectedLineNum: <unknown>\r\n"
                       "ConnectedLineName: <unknown>\r\nLanguage: en\r\nAccountCode: \r\n"
                       "Context: default\r\nExten: 100\r\nPriority: 1\r\nUniqueid: load.%llu\r\n"
                       "Linkedid: load.%llu\r\nSequenceNumber: %llu\r\nTimestamp: %s\r\n\r\n",
@@ -56,7 +58,7 @@ std::string LoadGen::make_event(uint64_t seq) const {
   } else {
     n = std::snprintf(buf, sizeof buf,
                       "Event: Newstate\r\nPrivilege: call,all\r\nChannel: SIP/load-%08llx\r\n"
-                      "State: Up\r\nCallerID: %llu\r\nCallerIDName: Load %llu\r\n"
+                      "State: Up\r\nCallerID: %llu\r\nCallerIDName: Jos\xe9 %llu\r\n"
                       "Uniqueid: load.%llu\r\nSequenceNumber: %llu\r\nTimestamp: %s\r\n\r\n",
                       s, s, s, s, s, ts.c_str());
   }
