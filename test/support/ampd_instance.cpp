@@ -1,6 +1,7 @@
 #include "ampd_instance.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -31,18 +32,21 @@ std::string io_threads_line(const std::string& server) {
   return std::string("io_threads = ") + threads + "\n";
 }
 
-AmpdInstance::AmpdInstance(const AmpdSetup& setup) : log_to_file_(setup.log_to_file) {
-  dir_.write("users.ini", standard_users() + setup.users);
+AmpdInstance::AmpdInstance(const AmpdSetup& setup)
+    : dir_(setup.dir ? setup.dir : std::make_shared<TempDir>()), log_to_file_(setup.log_to_file) {
+  if (!std::filesystem::exists(dir_->file("users.ini"))) {
+    dir_->write("users.ini", standard_users() + setup.users);
+  }
   const std::string plugins = setup.plugins ? "plugins = " AMPD_BUILD_PLUGIN_DIR "\n" : "";
   const std::string log_file =
-      setup.log_to_file ? "target = file\nfile = " + dir_.file("ampd.log") + "\n" : "";
-  dir_.write("ampd.ini", "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n" +
-                             plugins + io_threads_line(setup.server) + setup.server +
-                             "\n[logging]\n" + log_file + "level = " + setup.level + "\n\n" +
-                             setup.sections);
+      setup.log_to_file ? "target = file\nfile = " + dir_->file("ampd.log") + "\n" : "";
+  dir_->write("ampd.ini",
+              "[server]\nlisten = 127.0.0.1:0\nusers = users.ini\nworker_threads = 4\n" + plugins +
+                  io_threads_line(setup.server) + setup.server + "\n[logging]\n" + log_file +
+                  "level = " + setup.level + "\n\n" + setup.sections);
   std::vector<std::string> argv = setup.wrapper;
   argv.push_back(AMPD_BINARY);
-  argv.push_back("--config-file=" + dir_.file("ampd.ini"));
+  argv.push_back("--config-file=" + dir_->file("ampd.ini"));
   process_ = std::make_unique<Process>(argv);
   const auto port_logged = wait_for_log("(port ", setup.start_timeout);
   const auto text = log();
@@ -65,7 +69,7 @@ AmpdInstance::AmpdInstance(const AmpdSetup& setup) : log_to_file_(setup.log_to_f
 
 std::string AmpdInstance::log() const {
   if (!log_to_file_) return process_->output();
-  std::ifstream in(dir_.file("ampd.log"));
+  std::ifstream in(dir_->file("ampd.log"));
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

@@ -30,6 +30,9 @@ struct AmpdSetup {
   std::string level = "debug";         // [logging] level
   std::vector<std::string> wrapper{};  // runs ampd under it, e.g. {"valgrind", ...}
   std::chrono::milliseconds start_timeout = std::chrono::seconds(15);
+  // A directory to run in, kept across instances (a restart after a kill): its users.ini is
+  // used as it is if one exists. Without it, each instance has a fresh directory of its own.
+  std::shared_ptr<TempDir> dir{};
 };
 
 class AmpdInstance {
@@ -37,7 +40,7 @@ class AmpdInstance {
   explicit AmpdInstance(const AmpdSetup& setup = {});
   int port() const { return port_; }
   Process& process() { return *process_; }
-  const TempDir& dir() const { return dir_; }
+  const TempDir& dir() const { return *dir_; }
   std::unique_ptr<Client> connect() const;
   // ampd's log so far: the log file with log_to_file, else what the process printed.
   std::string log() const;
@@ -47,7 +50,7 @@ class AmpdInstance {
   long status_kib(const std::string& field = "VmRSS") const;
 
  private:
-  TempDir dir_;
+  std::shared_ptr<TempDir> dir_;
   std::unique_ptr<Process> process_;
   bool log_to_file_ = false;
   int port_ = 0;
