@@ -103,6 +103,11 @@ void Server::run(std::function<void()> on_running) {
   shards_.stop();
 }
 
+std::string Server::asterisk_banner() const {
+  const auto version = asterisk_->info("").ami_version;
+  return version.empty() ? std::string() : "Asterisk Call Manager/" + version;
+}
+
 void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                          const Message& request) {
   auto dispatch = [this, id](const Identity& identity, const Message& command) {

@@ -58,6 +58,7 @@ class Server : public AsteriskEventSink, public SessionHost {
 
   // SessionHost: called from a session on its shard's thread.
   bool stopping() const override { return stopping_.load(std::memory_order_relaxed); }
+  std::string asterisk_banner() const override;
   bool check_login_async(ClientSession& session, const Message& request) override;
   long login_blocked_for(const std::string& peer, const std::string& user, bool known) override {
     return login_throttle_.blocked_for(LoginThrottle::address_of(peer), user, known);

@@ -50,6 +50,8 @@ LoginResult finish_login(const Message& request, const UserProfile& profile, Log
 
   result.identity.user = user->name;
   result.identity.type = *type;
+  result.identity.read_classes = user->read_classes;
+  result.identity.event_filters = user->event_filters;
   if (*type == ClientType::Agent) {
     const auto requested = request.get("AgentID");
     if (!requested.empty() && !user->agent_id.empty() && requested != user->agent_id) {

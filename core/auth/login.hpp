@@ -15,7 +15,9 @@ struct Identity {
   std::string user;
   ClientType type = ClientType::Monitor;
   std::string agent_id;
-  std::vector<std::string> interfaces;  // the agent's own, from the profile
+  std::vector<std::string> interfaces;           // the agent's own, from the profile
+  EventClasses read_classes = kAllEventClasses;  // the profile's read=
+  EventFilterList event_filters;                 // the profile's eventfilter lines
 };
 
 struct LoginResult {

@@ -75,6 +75,29 @@ std::shared_ptr<const UserStore> UserStore::from_ini(const IniFile& ini,
         user.challenge_secret = e.value;
       } else if (iequals(e.key, "interface")) {
         user.interfaces = split_list(e.value);
+      } else if (iequals(e.key, "read")) {
+        std::string error;
+        if (const auto classes = parse_event_classes(e.value, error)) {
+          user.read_classes = *classes;
+        } else {
+          report(e.line, e.key, error);
+          ok = false;
+        }
+      } else if (iequals(e.key, "eventfilter") ||
+                 (e.key.size() > 12 && iequals(e.key.substr(0, 12), "eventfilter(") &&
+                  e.key.back() == ')')) {
+        std::string error;
+        const auto filter =
+            e.key.size() == 11
+                ? EventFilter::legacy(e.value, error)
+                : EventFilter::advanced(std::string_view(e.key).substr(12, e.key.size() - 13),
+                                        e.value, error);
+        if (filter) {
+          user.event_filters.push_back(filter);
+        } else {
+          report(e.line, "eventfilter", error);
+          ok = false;
+        }
       } else if (iequals(e.key, "format")) {
         user.format = parse_wire_format(e.value);
         if (!user.format) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "base/ini_file.hpp"
+#include "wire/event_classes.hpp"
+#include "wire/event_filter.hpp"
 #include "wire/wire_format.hpp"
 
 namespace ampd {
@@ -25,6 +27,9 @@ struct UserProfile {
   std::string agent_id;
   std::vector<std::string> interfaces;  // e.g. PJSIP/1001: what an agent may act on and see
   std::optional<WireFormat> format;
+  // manager.conf's read= and eventfilter lines: the most this user may ever see of events.
+  EventClasses read_classes = kAllEventClasses;
+  EventFilterList event_filters;
 
   bool allows(ClientType type) const;
 };

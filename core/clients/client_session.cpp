@@ -66,8 +66,15 @@ ClientSession::~ClientSession() {
 
 void ClientSession::start() {
   // The banner opens an AMI byte stream; a WebSocket's first message is the client's.
-  if (!transport_->message_framed()) transport_->send(shard_.config().banner + "\r\n");
+  if (!transport_->message_framed()) transport_->send(banner() + "\r\n");
   arm_deadline();
+}
+
+std::string ClientSession::banner() const {
+  const auto& config = shard_.config();
+  if (config.banner_configured) return config.banner;
+  auto asterisks = host_.asterisk_banner();
+  return asterisks.empty() ? config.banner : asterisks;
 }
 
 void ClientSession::arm_deadline() {
@@ -104,7 +111,7 @@ void ClientSession::close_with_error(const std::string& error, const std::string
 
 void ClientSession::send(const Message& message) {
   auto& out = render_scratch();
-  render_message(message, format_, out);
+  render_message(message, format_, out, shape_);
   write(out);
 }
 
@@ -118,7 +125,7 @@ void ClientSession::complete(const Reply& reply, const Message& request) {
   if (in_flight_ > 0) --in_flight_;
   count_one(shard_.actions_run);
   auto& out = render_scratch();
-  render_reply(reply, request, format_, out);
+  render_reply(reply, request, format_, out, shape_);
   write(out);
 }
 
@@ -131,13 +138,19 @@ void ClientSession::say_goodbye() {
   transport_->close_after_flush();
 }
 
-bool ClientSession::sees(const Message& event) const {
+// Cheapest test first; a filter sees the event as native text, rendered once for everyone.
+bool ClientSession::sees(RenderedEvent& event) const {
+  if ((event.classes() & event_mask_ & identity_.read_classes) == kNoEventClasses) return false;
+  if (!filters_.empty() &&
+      !passes_filters(filters_, event.event(), event.bytes(WireFormat::Native, false).str())) {
+    return false;
+  }
   if (identity_.type != ClientType::Agent) return true;
-  return event_concerns_agent(event, identity_.agent_id, identity_.interfaces);
+  return event_concerns_agent(event.event(), identity_.agent_id, identity_.interfaces);
 }
 
 void ClientSession::deliver_event(RenderedEvent& event) {
-  if (!wants_events() || transport_->closed() || !sees(event.event())) return;
+  if (!wants_events() || transport_->closed() || !sees(event)) return;
   const auto cap = shard_.config().client_output_cap;
   if (transport_->pending_output() >= cap) {
     if (shard_.config().disconnect_slow_clients) {
@@ -277,10 +290,18 @@ void ClientSession::handle(const Message& request) {
   const auto& action = *action_header;
   const Command* command = shard_.command(action);
   if (!logged_in_ && (command == nullptr || !command->before_login)) {
-    return send(make_error(action, request,
-                           "Not logged in: send Action: Login (Username, Secret, Type) first"));
+    return send(make_error(
+        action, request,
+        asterisk_answers() ? "Permission denied"
+                           : "Not logged in: send Action: Login (Username, Secret, Type) first"));
   }
   if (command == nullptr) {
+    if (asterisk_answers()) {
+      // Asterisk's own words, which some libraries match.
+      return send(make_error("Unknown", request,
+                             "Invalid/unknown command: " + std::string(action) +
+                                 ". Use Action: ListCommands to show available commands."));
+    }
     return send(make_error("Unknown", request, "Unknown command '" + std::string(action) + "'"));
   }
   if (answered_in_session(command->verb)) {
@@ -322,6 +343,8 @@ void ClientSession::answer_in_session(CoreVerb verb, const Message& request) {
       return handle_challenge(request);
     case CoreVerb::Events:
       return handle_events(request);
+    case CoreVerb::Filter:
+      return handle_filter(request);
     default:
       return;  // not a session's (see answered_in_session)
   }
@@ -333,6 +356,12 @@ void ClientSession::handle_login(const Message& request) {
   }
   // The answer uses the format the client asks for, even when the login fails.
   format_ = login_reply_format(request, *shard_.users(), shard_.config().format);
+  if (auto events = request.find("Events")) {
+    if (std::string error; !parse_event_classes(*events, error)) {
+      return send(
+          make_error("Login", request, "Events must be on, off or event classes: " + error));
+    }
+  }
   const auto user = username_of(request);
   const bool known = shard_.users()->find(user) != nullptr;
   if (const auto wait = host_.login_blocked_for(peer(), user, known); wait > 0) {
@@ -348,6 +377,7 @@ void ClientSession::handle_login(const Message& request) {
 
 void ClientSession::on_login_checked(const Message& request, const LoginResult& result) {
   login_pending_ = false;
+  shape_ = request.has("Type") ? NativeShape::Reference : NativeShape::Asterisk;
   challenge_.clear();  // one login attempt per challenge
   if (result.ok) {
     logged_in_ = true;
@@ -358,7 +388,11 @@ void ClientSession::on_login_checked(const Message& request, const LoginResult& 
     host_.login_succeeded(peer(), identity_.user);
     format_ = result.format;
     nul_terminated_ = result.is_flash && !transport_->message_framed();
-    if (auto events = request.find("Events")) parse_bool(*events, events_on_);
+    filters_ = identity_.event_filters;
+    if (auto events = request.find("Events")) {
+      std::string ignored;  // checked before the login was
+      event_mask_ = parse_event_classes(*events, ignored).value_or(kAllEventClasses);
+    }
     Poco::Logger::get("ampd.client")
         .information("login: %s as %s%s from %s", identity_.user,
                      std::string(client_type_name(identity_.type)),
@@ -392,14 +426,38 @@ void ClientSession::handle_challenge(const Message& request) {
 void ClientSession::handle_events(const Message& request) {
   auto mask = request.find("EventMask");
   if (!mask) mask = request.find("Events");
-  bool on = true;
-  if (!mask || !parse_bool(*mask, on)) {
-    return send(make_error("Events", request, "Events requires EventMask: on or off"));
+  std::string error = "EventMask missing";
+  const auto classes = mask ? parse_event_classes(*mask, error) : std::nullopt;
+  if (!classes) {
+    return send(make_error("Events", request,
+                           "Events requires EventMask: on, off or event classes (" + error + ")"));
   }
-  events_on_ = on;
+  event_mask_ = *classes;
   auto reply = make_response("Events", "Success", request);
-  reply.add("Events", on ? "On" : "Off");
+  reply.add("Events", event_mask_ == kNoEventClasses ? "Off" : "On");
   send(reply);
+}
+
+// Asterisk's Filter action: adds one filter to this session, in either syntax ("!" excludes).
+void ClientSession::handle_filter(const Message& request) {
+  constexpr std::size_t kMaxFilters = 64;  // each costs every event a match
+  if (!iequals(request.get("Operation"), "Add")) {
+    return send(make_error("Filter", request, "Unknown operation"));
+  }
+  if (filters_.size() >= kMaxFilters) {
+    return send(
+        make_error("Filter", request,
+                   "Too many filters on this session (limit " + std::to_string(kMaxFilters) + ")"));
+  }
+  std::string error;
+  auto filter = EventFilter::parse(request.get("Filter"), error);
+  if (!filter) {
+    return send(make_error(
+        "Filter", request,
+        "Filter did not compile.  Check the syntax of the filter given. (" + error + ")"));
+  }
+  filters_.push_back(std::move(filter));
+  send(make_response("Filter", "Success", request, "Success"));
 }
 
 }  // namespace ampd

@@ -48,7 +48,7 @@ class ClientSession : public TransportSink {
   unsigned in_flight() const { return in_flight_; }
   // Shutdown: an Asterisk-style Shutdown event to logged-in clients, then close after flushing.
   void say_goodbye();
-  bool wants_events() const { return logged_in_ && events_on_ && !closing_; }
+  bool wants_events() const { return logged_in_ && event_mask_ != kNoEventClasses && !closing_; }
   const Identity& identity() const { return identity_; }
   WireFormat format() const { return format_; }
   const std::string& peer() const { return transport_->peer(); }
@@ -74,9 +74,16 @@ class ClientSession : public TransportSink {
   void handle_challenge(const Message& request);
   void fail_fatally(const std::string& error);
   void arm_deadline();
+  // The configured banner, else the default Asterisk server's once seen.
+  std::string banner() const;
+  // Native answers in Asterisk's shape and words.
+  bool asterisk_answers() const {
+    return format_ == WireFormat::Native && shape_ == NativeShape::Asterisk;
+  }
   void on_deadline();
   void write(std::string_view bytes);
-  bool sees(const Message& event) const;
+  bool sees(RenderedEvent& event) const;
+  void handle_filter(const Message& request);
 
   SessionHost& host_;
   IoShard& shard_;
@@ -93,7 +100,13 @@ class ClientSession : public TransportSink {
   bool input_held_ = false;
   bool closing_ = false;
   bool nul_terminated_ = false;  // isFlash on a byte stream
-  bool events_on_ = true;
+  // Asterisk's event classes this client asked for (Events at login, the Events action), on
+  // top of what its profile may read; and its event filters (profile, then Filter actions).
+  EventClasses event_mask_ = kAllEventClasses;
+  EventFilterList filters_;
+  // Native answers in Asterisk's own shape: before login, and after a login without Type (a
+  // client written for Asterisk); a login with Type chooses the protocol reference's.
+  NativeShape shape_ = NativeShape::Asterisk;
   Identity identity_;
   std::string challenge_;  // the last MD5 challenge handed out, for Login with AuthType: MD5
   std::uint64_t dropped_events_ = 0;  // since the last notice

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "base/shared_bytes.hpp"
+#include "wire/event_classes.hpp"
 #include "wire/message.hpp"
 #include "wire/wire_format.hpp"
 
@@ -14,13 +15,16 @@ namespace ampd {
 
 class RenderedEvent {
  public:
-  explicit RenderedEvent(const Message& event) : event_(event) {}
+  explicit RenderedEvent(const Message& event) : event_(event), classes_(event_classes_of(event)) {}
   const Message& event() const { return event_; }
+  // From its Privilege header, read once for every client.
+  EventClasses classes() const { return classes_; }
   // Thread-safe: the I/O threads' shards share one event.
   const SharedBytes& bytes(WireFormat format, bool nul_terminated);
 
  private:
   const Message& event_;
+  EventClasses classes_;
   std::array<SharedBytes, 6> variants_;  // [format * 2 + nul_terminated], made lazily
   std::array<std::atomic<bool>, 6> ready_{};
   std::mutex render_mutex_;

@@ -18,6 +18,9 @@ class SessionHost {
  public:
   virtual ~SessionHost() = default;
 
+  // The default Asterisk server's banner line ("Asterisk Call Manager/9.0.0") once ampd has
+  // seen it; empty before.
+  virtual std::string asterisk_banner() const = 0;
   // SIGTERM has begun: new commands are refused.
   virtual bool stopping() const = 0;
   // Checks a login on a worker; false when none can take it now.

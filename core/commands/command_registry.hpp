@@ -31,6 +31,7 @@ enum class CoreVerb {
   Ping,
   Challenge,
   Events,
+  Filter,
   ProfileList,
   ProfileGet,
   ProfileUpdate,

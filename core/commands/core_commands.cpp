@@ -39,7 +39,13 @@ const std::vector<CoreCommand>& core_command_table() {
        ClientType::Monitor,
        false,
        {{"EventMask", false}},
-       "Turn this client's events on or off"},
+       "Choose this client's events: on, off or a list of event classes"},
+      {"Filter",
+       CoreVerb::Filter,
+       ClientType::Monitor,
+       false,
+       {{"Operation", true}, {"Filter", false}},
+       "Add an event filter to this session, as Asterisk's eventfilter ('!' excludes)"},
       {"ProfileList",
        CoreVerb::ProfileList,
        ClientType::Administrator,
@@ -82,6 +88,7 @@ bool answered_in_session(CoreVerb verb) {
     case CoreVerb::Ping:
     case CoreVerb::Challenge:
     case CoreVerb::Events:
+    case CoreVerb::Filter:
       return true;
     default:
       return false;

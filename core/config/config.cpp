@@ -106,6 +106,7 @@ std::map<std::string, Setter> server_keys(Config& c, const std::filesystem::path
       {"banner",
        [&c](const std::string& v, std::string& error) {
          c.banner = v;
+         c.banner_configured = true;
          if (v.find_first_of("\r\n") != std::string::npos) error = "must be one line";
          return error.empty();
        }},

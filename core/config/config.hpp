@@ -45,7 +45,10 @@ struct Config {
   std::string plugin_dir;
   bool trust = false;
   NetworkAcl trusted_networks;
+  // Unless set, clients see the default Asterisk server's own banner once ampd has seen it,
+  // and this one until then.
   std::string banner = "Asterisk Call Manager/1.1";
+  bool banner_configured = false;
   WireLimits limits;
   unsigned max_clients = 20000;       // connections beyond are refused with an error
   unsigned max_in_flight = 32;        // commands one client may have running at once

@@ -6,7 +6,8 @@
 
 namespace ampd {
 
-void render_message(const Message& message, WireFormat format, std::string& out) {
+void render_message(const Message& message, WireFormat format, std::string& out,
+                    NativeShape shape) {
   switch (format) {
     case WireFormat::Xml:
       return message.has("Event") ? render_xml_event(message, out)
@@ -16,6 +17,7 @@ void render_message(const Message& message, WireFormat format, std::string& out)
     case WireFormat::Native:
       break;
   }
+  if (shape == NativeShape::Asterisk) return render_native_asterisk(message, out);
   render_native(message, out);
 }
 

@@ -35,15 +35,34 @@ std::string parse_native_block(std::string_view block, const WireLimits& limits,
   return {};
 }
 
-void render_native(const Message& message, std::string& out) {
+namespace {
+
+void render_native_from(const Message& message, std::size_t first, std::string& out) {
   // One allocation: the exact size, plus the NUL a Flash client's copy appends.
+  const auto headers = message.headers();
   std::size_t size = out.size() + 3;
-  for (const auto h : message.headers()) size += h.name.size() + h.value.size() + 4;
+  for (std::size_t i = first; i < headers.size(); ++i) {
+    size += headers[i].name.size() + headers[i].value.size() + 4;
+  }
   out.reserve(size);
-  for (const auto h : message.headers()) {
+  for (std::size_t i = first; i < headers.size(); ++i) {
+    const auto h = headers[i];
     out.append(h.name).append(": ").append(h.value).append("\r\n");
   }
   out.append("\r\n");
+}
+
+}  // namespace
+
+void render_native(const Message& message, std::string& out) {
+  render_native_from(message, 0, out);
+}
+
+void render_native_asterisk(const Message& message, std::string& out) {
+  const auto headers = message.headers();
+  const bool reference_shape = headers.size() >= 2 && iequals(headers[0].name, "Action") &&
+                               iequals(headers[1].name, "Response");
+  render_native_from(message, reference_shape ? 1 : 0, out);
 }
 
 }  // namespace ampd

@@ -15,5 +15,8 @@ std::string parse_native_block(std::string_view block, const WireLimits& limits,
 
 // Appends the message followed by the blank line that ends it.
 void render_native(const Message& message, std::string& out);
+// The same, in Asterisk's own shape for an answer: an answer that starts with "Action:" (the
+// protocol reference's shape) loses that line, so that "Response:" comes first.
+void render_native_asterisk(const Message& message, std::string& out);
 
 }  // namespace ampd

@@ -23,8 +23,14 @@ Message head(const Reply& reply, const Message& request, bool list, bool event_l
   return m;
 }
 
-void render_native_list(const Reply& reply, const Message& request, std::string& out) {
-  render_native(head(reply, request, true), out);
+void render_native_head(const Message& head, NativeShape shape, std::string& out) {
+  if (shape == NativeShape::Asterisk) return render_native_asterisk(head, out);
+  render_native(head, out);
+}
+
+void render_native_list(const Reply& reply, const Message& request, NativeShape shape,
+                        std::string& out) {
+  render_native_head(head(reply, request, true), shape, out);
   auto id = request.find("ActionID");
   for (const auto& record : reply.records) {
     Message event;
@@ -80,7 +86,8 @@ void render_json_list(const Reply& reply, const Message& request, std::string& o
 
 }  // namespace
 
-void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out) {
+void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out,
+                  NativeShape shape) {
   const bool list = reply.success && reply.is_list;
   switch (format) {
     case WireFormat::Xml:
@@ -92,8 +99,8 @@ void render_reply(const Reply& reply, const Message& request, WireFormat format,
     case WireFormat::Native:
       break;
   }
-  if (list) return render_native_list(reply, request, out);
-  render_native(head(reply, request, false), out);
+  if (list) return render_native_list(reply, request, shape, out);
+  render_native_head(head(reply, request, false), shape, out);
 }
 
 }  // namespace ampd

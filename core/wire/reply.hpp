@@ -47,6 +47,8 @@ inline Reply failed_reply(std::string action, std::string message) {
 //                  (a repeated field is one key with an array of strings)
 // JSON, list:      the native response without "EventList", then "ListItems":"N" and
 //                  "records":[{"event":"<record name>",fields},...] (no ActionID in records).
-void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out);
+// Native answers in NativeShape::Asterisk lose their "Action:" line.
+void render_reply(const Reply& reply, const Message& request, WireFormat format, std::string& out,
+                  NativeShape shape = NativeShape::Reference);
 
 }  // namespace ampd

@@ -9,6 +9,11 @@ namespace ampd {
 
 enum class WireFormat { Native, Xml, Json };
 
+// The shape of native answers: the protocol reference's ("Action:" first, for clients that
+// logged in with Type) or Asterisk's own ("Response:" first, no "Action:" line, for clients
+// that logged in as they would to Asterisk). XML and JSON have one shape.
+enum class NativeShape { Reference, Asterisk };
+
 // Accepts "asterisk"/"native", "xml" and "json", case-insensitively.
 std::optional<WireFormat> parse_wire_format(std::string_view name);
 const char* wire_format_name(WireFormat format);

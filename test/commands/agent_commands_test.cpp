@@ -25,7 +25,7 @@ class AgentCommands : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(AgentCommands, AgentInfoListsAgentsNative) {
-  auto c = login(ampd, "mon");
+  auto c = login(ampd, "mon", kMonitor);
   c->send("Action: AgentInfo\r\nActionID: ai\r\n\r\n");
   const auto answer = read_list(*c);
   EXPECT_EQ(answer.rfind("Action: AgentInfo\r\nResponse: Success\r\nActionID: ai\r\n", 0), 0u)

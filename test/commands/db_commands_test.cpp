@@ -45,7 +45,7 @@ TEST_P(DbCommands, GetXmlAndAsteriskError) {
   EXPECT_EQ(c->read_line(),
             "<command action=\"dbget\" response=\"Error\" Message=\"Database entry not found\">"
             "Database entry not found</command>\r\n");
-  auto n = login(ampd, "mon");
+  auto n = login(ampd, "mon", kMonitor);
   n->send("Action: DBGet\r\nFamily: DND\r\nKey: nokey\r\n\r\n");
   EXPECT_EQ(n->read_native(),
             "Action: DBGet\r\nResponse: Error\r\nMessage: Database entry not found\r\n\r\n");
@@ -90,7 +90,7 @@ TEST_P(DbCommands, GetWithoutKeyListsTheFamily) {
 }
 
 TEST_P(DbCommands, ShowListsTheDatabaseNative) {
-  auto c = login(ampd, "mon");
+  auto c = login(ampd, "mon", kMonitor);
   c->send("Action: DBShow\r\nActionID: s\r\n\r\n");
   const auto list = read_list(*c);
   EXPECT_EQ(

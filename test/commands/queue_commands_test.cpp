@@ -22,7 +22,7 @@ class QueueCommands : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(QueueCommands, QueueInfoListsEveryQueueNative) {
-  auto c = login(ampd, "mon");
+  auto c = login(ampd, "mon", kMonitor);
   c->send("Action: QueueInfo\r\nActionID: qi-1\r\n\r\n");
   const auto answer = read_list(*c);
   EXPECT_EQ(answer.rfind("Action: QueueInfo\r\nResponse: Success\r\nActionID: qi-1\r\n", 0), 0u)

@@ -287,7 +287,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
          Clock::now() - start < std::chrono::seconds(5)) {
     w.pump(1);
   }
-  AMPD_FUZZ_CHECK(client.received.starts_with("Asterisk Call Manager/1.1\r\n"));
+  // The fake Asterisk's banner once the link has seen it, ampd's default before.
+  AMPD_FUZZ_CHECK(client.received.starts_with("Asterisk Call Manager/"));
   for (auto chunk = chunks.next(); !chunk.empty() && !client.closed; chunk = chunks.next()) {
     connection->write(chunk);
     w.pump(0);

@@ -41,7 +41,7 @@ std::string str(const Object::Ptr& o, const std::string& key) {
 
 std::unique_ptr<Client> connect(const AmpdInstance& ampd) {
   auto c = ampd.connect();
-  EXPECT_EQ(c->read_line(), "Asterisk Call Manager/1.1\r\n");
+  EXPECT_EQ(c->read_line().rfind("Asterisk Call Manager/", 0), 0u);
   return c;
 }
 

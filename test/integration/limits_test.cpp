@@ -20,7 +20,7 @@ TEST(Limits, MaxClientsRefusesTheNextOneWithAnError) {
   a->read_line();
   b->read_line();
   auto c = ampd.connect();
-  EXPECT_EQ(c->read_line(), "Asterisk Call Manager/1.1\r\n");
+  EXPECT_EQ(c->read_line().rfind("Asterisk Call Manager/", 0), 0u);
   EXPECT_NE(c->read_native().find("Too many clients (limit 2)"), std::string::npos);
   EXPECT_TRUE(c->closed_by_peer());
   EXPECT_NE(login(*a, "mon").find("accepted"), std::string::npos);  // the others are fine

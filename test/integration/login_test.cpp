@@ -13,7 +13,7 @@ class AmpdLogin : public ::testing::Test {
   static void TearDownTestSuite() { delete ampd_; }
   std::unique_ptr<Client> connect() {
     auto c = ampd_->connect();
-    EXPECT_EQ(c->read_line(), "Asterisk Call Manager/1.1\r\n");
+    EXPECT_EQ(c->read_line().rfind("Asterisk Call Manager/", 0), 0u);
     return c;
   }
   std::string native_login(Client& c, const std::string& user, const std::string& extra = "") {
@@ -43,7 +43,9 @@ TEST_F(AmpdLogin, XmlRegisterAnswersAsTheReferenceShows) {
 
 TEST_F(AmpdLogin, XmlLoginActionAndNativeAnswersWhenFormatSaysSo) {
   auto c = connect();
-  c->send("<command ACTION=\"Login\" USERNAME=\"mon\" Secret=\"secret\" Format=\"Asterisk\"/>");
+  c->send(
+      "<command ACTION=\"Login\" USERNAME=\"mon\" Secret=\"secret\" Type=\"monitor\" "
+      "Format=\"Asterisk\"/>");
   EXPECT_EQ(c->read_native(),
             "Action: Login\r\nResponse: Success\r\nMessage: Authentication accepted\r\n\r\n");
 }
@@ -59,14 +61,14 @@ TEST_F(AmpdLogin, ProfileFormatIsUsedWhenLoginGivesNone) {
 
 TEST_F(AmpdLogin, StockClientLoginWithoutTypeAndWithEventsOff) {
   auto c = connect();
+  // Asterisk's own shape: Response first, no Action line.
   EXPECT_EQ(native_login(*c, "mon", "ActionID: L1\r\nEvents: off\r\n"),
-            "Action: Login\r\nResponse: Success\r\nActionID: L1\r\nMessage: Authentication "
-            "accepted\r\n\r\n");
+            "Response: Success\r\nActionID: L1\r\nMessage: Authentication accepted\r\n\r\n");
 }
 
 TEST_F(AmpdLogin, ErrorsAreClearAndTheSameForBadUserAndBadSecret) {
   auto c = connect();
-  c->send("Action: Login\r\nUsername: nobody\r\nSecret: x\r\n\r\n");
+  c->send("Action: Login\r\nUsername: nobody\r\nSecret: x\r\nType: administrator\r\n\r\n");
   const auto bad_user = c->read_native();
   c->send("Action: Login\r\nUsername: admin\r\nSecret: wrong\r\nType: administrator\r\n\r\n");
   const auto bad_secret = c->read_native();
@@ -75,16 +77,15 @@ TEST_F(AmpdLogin, ErrorsAreClearAndTheSameForBadUserAndBadSecret) {
   EXPECT_EQ(native_login(*c, "mon", "Type: administrator\r\n"),
             "Action: Login\r\nResponse: Error\r\nMessage: Type administrator is not allowed for "
             "this user\r\n\r\n");
+  // Logins without Type are answered in Asterisk's shape.
   EXPECT_EQ(native_login(*c, "admin"),
-            "Action: Login\r\nResponse: Error\r\nMessage: Login requires Type: this user may log "
-            "in as administrator, monitor\r\n\r\n");
+            "Response: Error\r\nMessage: Login requires Type: this user may log in as "
+            "administrator, monitor\r\n\r\n");
   c->send("Action: Login\r\nSecret: x\r\n\r\n");
-  EXPECT_EQ(
-      c->read_native(),
-      "Action: Login\r\nResponse: Error\r\nMessage: Login requires Username (or User)\r\n\r\n");
-  c->send("Action: Login\r\nUsername: mon\r\n\r\n");
   EXPECT_EQ(c->read_native(),
-            "Action: Login\r\nResponse: Error\r\nMessage: Login requires Secret\r\n\r\n");
+            "Response: Error\r\nMessage: Login requires Username (or User)\r\n\r\n");
+  c->send("Action: Login\r\nUsername: mon\r\n\r\n");
+  EXPECT_EQ(c->read_native(), "Response: Error\r\nMessage: Login requires Secret\r\n\r\n");
   // After all that the same connection can still log in.
   EXPECT_NE(native_login(*c, "mon").find("Response: Success"), std::string::npos);
 }
@@ -126,25 +127,22 @@ TEST(AmpdChallenge, Md5ChallengeLoginAsAsteriskJavaDoesIt) {
 }
 
 TEST_F(AmpdLogin, BeforeLoginOnlyLoginPingAndLogoff) {
+  // Before a login, answers have Asterisk's shape: the client may be one written for Asterisk.
   auto c = connect();
   c->send("Action: QueueStatus\r\nActionID: q1\r\n\r\n");
   EXPECT_EQ(c->read_native(),
-            "Action: QueueStatus\r\nResponse: Error\r\nActionID: q1\r\nMessage: Not logged in: "
-            "send Action: Login (Username, Secret, Type) first\r\n\r\n");
+            "Response: Error\r\nActionID: q1\r\nMessage: Permission denied\r\n\r\n");
   c->send("Action: PING\r\nActionID: p1\r\n\r\n");
   const auto pong = c->read_native();
-  EXPECT_EQ(pong.rfind("Action: Ping\r\nResponse: Success\r\nActionID: p1\r\nPing: Pong\r\n", 0),
-            0u)
-      << pong;
+  EXPECT_EQ(pong.rfind("Response: Success\r\nActionID: p1\r\nPing: Pong\r\n", 0), 0u) << pong;
   c->send("Action: Logoff\r\n\r\n");
-  EXPECT_EQ(c->read_native(),
-            "Action: Logoff\r\nResponse: Goodbye\r\nMessage: Thanks for all the fish.\r\n\r\n");
+  EXPECT_EQ(c->read_native(), "Response: Goodbye\r\nMessage: Thanks for all the fish.\r\n\r\n");
   EXPECT_TRUE(c->closed_by_peer());
 }
 
 TEST_F(AmpdLogin, UnknownCommandGetsTheGeneralErrorForm) {
   auto c = connect();
-  native_login(*c, "mon");
+  native_login(*c, "mon", "Type: monitor\r\n");
   c->send("Action: Frobnicate\r\nActionID: f1\r\n\r\n");
   EXPECT_EQ(c->read_native(),
             "Action: Unknown\r\nResponse: Error\r\nActionID: f1\r\nMessage: Unknown command "
@@ -196,8 +194,7 @@ TEST_F(AmpdLogin, PipelinedMessagesAfterLoginWaitForIt) {
       "Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\nAction: Events\r\n"
       "EventMask: off\r\nActionID: 2\r\n\r\n");
   EXPECT_NE(c->read_native().find("Authentication accepted"), std::string::npos);
-  EXPECT_EQ(c->read_native(),
-            "Action: Events\r\nResponse: Success\r\nActionID: 2\r\nEvents: Off\r\n\r\n");
+  EXPECT_EQ(c->read_native(), "Response: Success\r\nActionID: 2\r\nEvents: Off\r\n\r\n");
 }
 
 TEST_F(AmpdLogin, LimitsAnswerErrorsAndKeepOthersWorking) {
@@ -207,8 +204,8 @@ TEST_F(AmpdLogin, LimitsAnswerErrorsAndKeepOthersWorking) {
   for (int i = 0; i < 200; ++i) many += "X" + std::to_string(i) + ": y\r\n";
   c->send(many + "\r\n");
   EXPECT_EQ(c->read_native(),
-            "Action: Ping\r\nResponse: Error\r\nActionID: big\r\nMessage: Too many headers in "
-            "message (limit 128)\r\n\r\n");
+            "Response: Error\r\nActionID: big\r\nMessage: Too many headers in message (limit "
+            "128)\r\n\r\n");
   c->send("Action: Ping\r\nX: " + std::string(10000, 'x') + "\r\n\r\n");
   EXPECT_NE(c->read_native().find("Line too long"), std::string::npos);
 

@@ -158,7 +158,8 @@ TEST(Permissions, ConfigCoversTheCoresOwnCommands) {
   auto before = ampd.connect();
   before->read_line();
   before->send("Action: Ping\r\nActionID: p0\r\n\r\n");
-  EXPECT_NE(before->read_native().find("Not logged in"), std::string::npos);
+  // Asterisk's words before a login: the client may be one written for Asterisk.
+  EXPECT_NE(before->read_native().find("Permission denied"), std::string::npos);
 
   auto mon = ampd.connect();
   mon->read_line();

@@ -117,7 +117,7 @@ class AmpdTls : public ::testing::Test {
   std::unique_ptr<TlsClient> tls_client(const std::vector<std::string>& extra = {}) {
     auto c = std::make_unique<TlsClient>(port_, certs_->file("cert.pem"), extra);
     EXPECT_TRUE(c->secure()) << c->handshake();
-    EXPECT_EQ(c->client().read_line(), "Asterisk Call Manager/1.1\r\n");
+    EXPECT_EQ(c->client().read_line().rfind("Asterisk Call Manager/", 0), 0u);
     return c;
   }
   // A TLS client logged in as `user` (native unless the user's profile says xml).
@@ -198,7 +198,7 @@ TEST_F(AmpdTls, ProtocolIsTls12OrNewerAndOlderVersionsAreRefused) {
 TEST_F(AmpdTls, PlainTextOnTheTlsPortIsClosedAndOthersCarryOn) {
   auto tls = tls_login("mon");
   auto plain_ok = ampd_->connect();  // the plain listener still answers too
-  EXPECT_EQ(plain_ok->read_line(), "Asterisk Call Manager/1.1\r\n");
+  EXPECT_EQ(plain_ok->read_line().rfind("Asterisk Call Manager/", 0), 0u);
   for (int i = 0; i < 3; ++i) {
     Client plain(port_);
     plain.send("Action: Login\r\nUsername: mon\r\nSecret: secret\r\n\r\n");
@@ -230,7 +230,7 @@ TEST_F(AmpdTls, OpensslSClientLogsInAndLogsOff) {
                              "Action: Ping\r\nActionID: s1\r\n\r\nAction: Logoff\r\n\r\n",
                              out);
   EXPECT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find("Asterisk Call Manager/1.1\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("Asterisk Call Manager/"), std::string::npos) << out;
   EXPECT_NE(out.find("Message: Authentication accepted"), std::string::npos) << out;
   EXPECT_NE(out.find("ActionID: s1\r\nPing: Pong"), std::string::npos) << out;
   EXPECT_NE(out.find("Response: Goodbye"), std::string::npos) << out;
@@ -329,7 +329,7 @@ TEST_F(AmpdTlsConfig, HupLoadsARenewedCertificateForNewClients) {
   ASSERT_GT(port, 0) << ampd.process().output();
   TlsClient before(port, dir_.file("cert.pem"));
   ASSERT_TRUE(before.secure()) << before.handshake();
-  EXPECT_EQ(before.client().read_line(), "Asterisk Call Manager/1.1\r\n");
+  EXPECT_EQ(before.client().read_line().rfind("Asterisk Call Manager/", 0), 0u);
   // Renew: the old pair moves aside, a new one takes its names.
   std::filesystem::rename(dir_.file("cert.pem"), dir_.file("old.pem"));
   make_certificate(dir_, "cert.pem", "key.pem");

@@ -87,7 +87,8 @@ TEST_F(WebSocket, HandshakeThenOneNativeMessagePerTextMessage) {
   EXPECT_NE(login.payload.find("ActionID: in\r\n"), std::string::npos) << login.payload;
   ws.send_text("Action: Ping\nActionID: p1\n\n");
   const auto pong = ws.read_text();
-  EXPECT_EQ(pong.rfind("Action: Ping\r\nResponse: Success\r\nActionID: p1\r\n", 0), 0u) << pong;
+  // Logged in without Type: Asterisk's shape.
+  EXPECT_EQ(pong.rfind("Response: Success\r\nActionID: p1\r\n", 0), 0u) << pong;
 }
 
 TEST_F(WebSocket, XmlInAndOutAndACommandForwardedToAsterisk) {
@@ -296,7 +297,7 @@ TEST_F(WebSocket, ASilentConnectionIsClosedAtTheLoginTimeout) {
 
 TEST_F(WebSocket, TcpClientsOnTheOtherListenerAreUnaffected) {
   Client tcp(ampd_->port());
-  EXPECT_EQ(tcp.read_line(), "Asterisk Call Manager/1.1\r\n");
+  EXPECT_EQ(tcp.read_line().rfind("Asterisk Call Manager/", 0), 0u);
 }
 
 // A client written separately on Python's standard library: handshake, login, a command

@@ -150,7 +150,7 @@ class Junk : public ::testing::Test {
   // A well-behaved client: logs in, pings, asks Asterisk something, logs off.
   static void well_behaved_session() {
     Client c(daemon_->port());
-    ASSERT_EQ(c.read_line(), "Asterisk Call Manager/1.1\r\n");
+    ASSERT_EQ(c.read_line(), "Asterisk Call Manager/9.0.0\r\n");  // the simulator's
     c.send(
         "Action: Login\r\nUsername: admin\r\nSecret: secret\r\nType: administrator\r\n"
         "Events: off\r\nActionID: L\r\n\r\n");
