@@ -128,14 +128,18 @@ TEST(Chaos, AmpdKilledDuringProfileUpdatesTenTimes) {
     const int total = 20 + round * 7;
     const auto name = [&](int i) { return "r" + std::to_string(round) + "u" + std::to_string(i); };
     const auto update = [&](int i) {
-      admin->send("Action: ProfileUpdate\r\nUsername: " + name(i) +
+      admin->send("Action: ProfileUpdate\r\nUsername: " + name(i) + "\r\nActionID: " + name(i) +
                   "\r\nSecret: pw\r\nTypes: monitor\r\n\r\n");
     };
     for (int i = 0; i < kAhead; ++i) update(i);
     for (int i = 0; i < total; ++i) {
+      // Updates run on worker threads and may be answered out of order: the ActionID says
+      // which one was acknowledged.
       const auto answer = admin->read_native();
       ASSERT_NE(answer.find("Response: Success"), std::string::npos) << answer;
-      acknowledged.push_back(name(i));
+      const auto id = answer.find("ActionID: ");
+      ASSERT_NE(id, std::string::npos) << answer;
+      acknowledged.push_back(answer.substr(id + 10, answer.find('\r', id) - id - 10));
       update(i + kAhead);
     }
     ampd.process().signal(SIGKILL);
