@@ -25,11 +25,16 @@ void Server::load_plugins(std::shared_ptr<PluginLoader::KeptState> kept) {
   }
 }
 
+// [permissions] entries for commands of the table change them; the others are Asterisk
+// actions passed through (see commands/passthrough.hpp).
 void Server::apply_permissions() {
+  std::vector<std::pair<std::string, ClientType>> passed_through;
   for (const auto& [name, type] : config_.permissions) {
     std::string error;
     if (registry_.find(name) == nullptr) {
-      Poco::Logger::get("ampd").warning("[permissions] %s: no plugin provides this command", name);
+      passed_through.emplace_back(name, type);
+      Poco::Logger::get("ampd").information("permissions: %s (passed through to Asterisk) needs %s",
+                                            name, std::string(client_type_name(type)));
     } else if (registry_.set_privilege(name, type, error)) {
       Poco::Logger::get("ampd").information("permissions: %s needs %s", name,
                                             std::string(client_type_name(type)));
@@ -37,6 +42,7 @@ void Server::apply_permissions() {
       Poco::Logger::get("ampd").warning("[permissions] %s: %s; ignored", name, error);
     }
   }
+  passthrough_ = PassThroughPolicy(passed_through, config_.passthrough_deny);
 }
 
 void Server::reload() {

@@ -123,6 +123,32 @@ void Server::run_command(IoShard& shard, const Identity& who, std::uint64_t id,
   reactor_.post([dispatch, who, request] { dispatch(who, request); });
 }
 
+void Server::pass_through(IoShard& shard, const Identity& who, std::uint64_t id,
+                          const Message& request) {
+  auto forward = [this, id](const Identity& identity, const Message& action) {
+    auto name = action.get("Action");
+    Message echo;
+    if (auto action_id = action.find("ActionID")) echo.add("ActionID", *action_id);
+    auto end = [this, id, name, echo](std::string error) {
+      shards_.with_session(id, [name, echo, error = std::move(error)](ClientSession& s) {
+        s.relayed(name, echo, error);
+      });
+    };
+    if (auto error = passthrough_.check(identity, action); !error.empty()) return end(error);
+    // Everything the client sent goes to Asterisk but Server, which is ampd's.
+    Message forwarded = action;
+    forwarded.remove("Server");
+    asterisk_->stream(
+        {id, echo.get("ActionID")}, action.get("Server"), std::move(forwarded),
+        [this, id, name](Message& part) {
+          shards_.with_session(id, [name, part](ClientSession& s) { s.relay(name, part); });
+        },
+        [end](AmiResult result) { end(result.ok() ? std::string() : result.error); });
+  };
+  if (shard.is_main()) return forward(who, request);
+  reactor_.post([forward, who, request] { forward(who, request); });
+}
+
 void Server::on_asterisk_event(const std::string& server, const Message& event) {
   plugins_->deliver_event(server, event);
   // With several servers, native clients need to know where an event comes from.

@@ -24,6 +24,7 @@
 #include "clients/shards.hpp"
 #include "commands/command_dispatcher.hpp"
 #include "commands/command_registry.hpp"
+#include "commands/passthrough.hpp"
 #include "commands/plugin_loader.hpp"
 #include "commands/profile_commands.hpp"
 #include "config/config.hpp"
@@ -71,6 +72,9 @@ class Server : public AsteriskEventSink, public SessionHost {
   }
   void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                    const Message& request) override;
+  bool passes_through() const override { return !asterisk_->empty(); }
+  void pass_through(IoShard& shard, const Identity& who, std::uint64_t id,
+                    const Message& request) override;
   void session_closed(std::uint64_t id, const std::string& reason) override {
     acceptor_.session_closed(id, reason);
   }
@@ -117,6 +121,7 @@ class Server : public AsteriskEventSink, public SessionHost {
   ProfileCommands profiles_;
   std::unique_ptr<AsteriskLink> asterisk_;
   CommandRegistry registry_;
+  PassThroughPolicy passthrough_;  // main reactor; rebuilt by apply_permissions
   std::shared_ptr<const HostFacts> host_facts_;
   std::unique_ptr<PluginLoader> plugins_;
   std::unique_ptr<CommandDispatcher> dispatcher_;

@@ -55,6 +55,17 @@ void AsteriskLink::call_async(const CallContext& context, const std::string& ser
   target->submit(context, std::move(action), timeout, std::move(done));
 }
 
+void AsteriskLink::stream(const CallContext& context, const std::string& server, Message action,
+                          AsteriskServer::Part part, AsteriskServer::Done done) {
+  auto* target = find(server);
+  if (target == nullptr) {
+    return reactor_.post(
+        [done = std::move(done), r = no_server(server)]() mutable { done(std::move(r)); });
+  }
+  target->submit(context, std::move(action), std::chrono::milliseconds(0), std::move(done),
+                 std::move(part));
+}
+
 AmiResult AsteriskLink::call(const CallContext& context, const std::string& server,
                              const Message& action, std::chrono::milliseconds timeout) {
   auto* target = find(server);

@@ -26,6 +26,9 @@ class AsteriskLink : public AsteriskGateway {
   void call_async(const CallContext& context, const std::string& server, Message action,
                   std::chrono::milliseconds timeout, AsteriskServer::Done done) override;
   AsteriskInfo info(const std::string& server) const override;
+  // call_async, with the answer streamed through `part` as it arrives (AsteriskServer::submit).
+  void stream(const CallContext& context, const std::string& server, Message action,
+              AsteriskServer::Part part, AsteriskServer::Done done);
   // Every server's events session stops (or resumes) being read: event intake waits while the
   // clients' threads catch up.
   void pause_events(bool paused) {

@@ -142,7 +142,7 @@ void AsteriskServer::on_lost(AmiConnection& connection, const std::string& reaso
 }
 
 void AsteriskServer::submit(const CallContext& context, Message action,
-                            std::chrono::milliseconds timeout, Done done) {
+                            std::chrono::milliseconds timeout, Done done, Part part) {
   // Refusals are delivered on the next loop pass: a caller may still be setting up.
   const auto fail_now = [&](AmiResult::Status status, std::string error) {
     AmiResult r;
@@ -157,8 +157,8 @@ void AsteriskServer::submit(const CallContext& context, Message action,
   // An action has just gone unanswered and the link is being checked: failing now beats
   // making every new action wait its whole timeout on an Asterisk that may be frozen.
   if (!any_command_answering()) {
-    return fail_now(AmiResult::Status::Down, "Asterisk server '" + config_.name +
-                                                 "' is not answering (checking the link)");
+    return fail_now(AmiResult::Status::Down,
+                    "Asterisk server '" + config_.name + "' is not answering (checking the link)");
   }
   if (queued_.size() >= kMaxQueued) {
     return fail_now(AmiResult::Status::Busy,
@@ -171,6 +171,7 @@ void AsteriskServer::submit(const CallContext& context, Message action,
   action.add("ActionID", p.id);
   p.action = std::move(action);
   p.done = std::move(done);
+  p.part = std::move(part);
   p.exclusive = is_originate(p.action) && !is_async(p.action);
   p.deadline =
       Clock::now() +
@@ -269,8 +270,6 @@ void AsteriskServer::remember_sent(const std::string& id, const std::string& cli
 void AsteriskServer::on_answer(Pending& p, Message& message) {
   const bool is_response = message.has("Response") && !message.has("Event");
   if (is_response && !p.in_list) {
-    message.remove("ActionID");
-    p.result.output = message.get_all("Output");
     auto list = message.find("EventList");
     const bool success = !iequals(message.get("Response"), "Error");
     if (success && list && iequals(*list, "start")) {
@@ -280,23 +279,45 @@ void AsteriskServer::on_answer(Pending& p, Message& message) {
       p.in_list = true;
       p.old_style_list = true;
     }
-    p.result.response = std::move(message);
+    if (!p.part) p.result.output = message.get_all("Output");
+    take(p, message, nullptr);
     if (!p.in_list) finish(p.id);
     return;
   }
   if (!p.in_list) return;
-  message.remove("ActionID");
   const auto event = message.get("Event");
   auto list = message.find("EventList");
   if ((list && iequals(*list, "Complete")) || ends_with_complete(event)) {
-    p.result.complete = std::move(message);
+    take(p, message, nullptr);
     finish(p.id);
   } else if (p.old_style_list && iequals(event, "DBGetResponse")) {
     // Before 1.8, DBGet's single answer event had no Complete after it.
-    p.result.events.push_back(std::move(message));
+    take(p, message, &p.result.events);
     finish(p.id);
   } else {
-    p.result.events.push_back(std::move(message));
+    take(p, message, &p.result.events);
+  }
+}
+
+// Collected: without any ActionID, into the response, `into` (list items) or the ...Complete
+// event. Streamed: at once, with the client's ActionID where Asterisk put ampd's.
+void AsteriskServer::take(Pending& p, Message& message, std::vector<Message>* into) {
+  if (p.part) {
+    if (!p.done) return;  // given up (timed out): what still comes is dropped
+    if (p.context.client_action_id.empty()) {
+      message.remove("ActionID");
+    } else {
+      message.set("ActionID", p.context.client_action_id);
+    }
+    return p.part(message);
+  }
+  message.remove("ActionID");
+  if (into != nullptr) {
+    into->push_back(std::move(message));
+  } else if (message.has("Event")) {
+    p.result.complete = std::move(message);
+  } else {
+    p.result.response = std::move(message);
   }
 }
 

@@ -34,14 +34,19 @@ class AsteriskEventSink {
 class AsteriskServer {
  public:
   using Done = std::function<void(AmiResult)>;
+  // One message of a streamed answer (the response, each list event, the ...Complete event),
+  // the client's ActionID in place of ampd's.
+  using Part = std::function<void(Message&)>;
 
   AsteriskServer(Reactor& reactor, AsteriskConfig config, ActionIds& ids, AsteriskEventSink& sink);
   ~AsteriskServer();
 
   void start();
   // Reactor thread. `done` is called exactly once, on the reactor thread, after submit returns.
+  // With `part`, the answer is streamed through it as it arrives rather than collected: `done`
+  // then gets an empty Ok result at the end, or the failure.
   void submit(const CallContext& context, Message action, std::chrono::milliseconds timeout,
-              Done done);
+              Done done, Part part = {});
   AsteriskInfo info() const;
   // Stops or resumes reading the events session (commands keep flowing).
   void pause_events(bool paused) { events_->pause_reading(paused); }
@@ -53,6 +58,7 @@ class AsteriskServer {
     CallContext context;
     Message action;
     Done done;  // empty once answered (timed out, or internal)
+    Part part;  // streamed: each message goes here instead of into `result`
     std::chrono::steady_clock::time_point deadline;
     int connection = -1;  // index into commands_, -1 while queued
     bool exclusive = false;
@@ -73,6 +79,8 @@ class AsteriskServer {
   // Remembers which client ActionID ampd's `id` stands for, for the events it raises.
   void remember_sent(const std::string& id, const std::string& client_action_id);
   void on_answer(Pending& pending, Message& message);
+  // The message is part of the answer (not a stray); it is collected or streamed.
+  void take(Pending& pending, Message& message, std::vector<Message>* into);
   void finish(const std::string& id);
   void fail(const std::string& id, AmiResult::Status status, const std::string& error,
             bool keep = false);

@@ -129,6 +129,24 @@ void ClientSession::complete(const Reply& reply, const Message& request) {
   write(out);
 }
 
+// Asterisk's answer as Asterisk wrote it; a client of the protocol reference's shape gets the
+// Action line on the response, as on every other answer.
+void ClientSession::relay(const std::string& action, const Message& part) {
+  if (asterisk_answers() || part.has("Event")) return send(part);
+  Message answer;
+  answer.reserve(part.headers().size() + 1);
+  answer.add("Action", action);
+  for (const auto h : part.headers()) answer.add(h.name, h.value);
+  send(answer);
+}
+
+void ClientSession::relayed(const std::string& action, const Message& request,
+                            const std::string& error) {
+  if (in_flight_ > 0) --in_flight_;
+  count_one(shard_.actions_run);
+  if (!error.empty()) send(make_error(action, request, error));
+}
+
 void ClientSession::say_goodbye() {
   if (closing_) return;
   if (logged_in_) {
@@ -295,6 +313,11 @@ void ClientSession::handle(const Message& request) {
         asterisk_answers() ? "Permission denied"
                            : "Not logged in: send Action: Login (Username, Secret, Type) first"));
   }
+  if (command == nullptr && logged_in_ && host_.passes_through()) {
+    // An Asterisk action ampd has no command for: Asterisk answers it.
+    if (!may_start(action, request)) return;
+    return host_.pass_through(shard_, identity_, id_, request);
+  }
   if (command == nullptr) {
     if (asterisk_answers()) {
       // Asterisk's own words, which some libraries match.
@@ -313,15 +336,24 @@ void ClientSession::handle(const Message& request) {
     }
     return answer_in_session(command->verb, request);
   }
-  if (host_.stopping()) return send(make_error(action, request, "ampd is shutting down"));
+  if (!may_start(action, request)) return;
+  host_.run_command(shard_, identity_, id_, request);
+}
+
+bool ClientSession::may_start(std::string_view action, const Message& request) {
+  if (host_.stopping()) {
+    send(make_error(action, request, "ampd is shutting down"));
+    return false;
+  }
   if (in_flight_ >= shard_.config().max_in_flight) {
-    return send(make_error(action, request,
-                           "Too many commands in flight (limit " +
-                               std::to_string(shard_.config().max_in_flight) +
-                               "): wait for answers before sending more"));
+    send(make_error(action, request,
+                    "Too many commands in flight (limit " +
+                        std::to_string(shard_.config().max_in_flight) +
+                        "): wait for answers before sending more"));
+    return false;
   }
   ++in_flight_;
-  host_.run_command(shard_, identity_, id_, request);
+  return true;
 }
 
 void ClientSession::answer_in_session(CoreVerb verb, const Message& request) {

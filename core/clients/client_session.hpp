@@ -37,6 +37,10 @@ class ClientSession : public TransportSink {
   bool holds_back_events() const;
   // The answer to a command, when its handler has finished.
   void complete(const Reply& reply, const Message& request);
+  // A passed-through action: one message of Asterisk's answer, then the end (an error when it
+  // failed, as an answer to `request`, which holds the ActionID).
+  void relay(const std::string& action, const Message& part);
+  void relayed(const std::string& action, const Message& request, const std::string& error);
   // Called on the shard's thread when the worker has checked the secret.
   void on_login_checked(const Message& request, const LoginResult& result);
 
@@ -84,6 +88,8 @@ class ClientSession : public TransportSink {
   void write(std::string_view bytes);
   bool sees(RenderedEvent& event) const;
   void handle_filter(const Message& request);
+  // The checks every command passes before it runs: false (answered) when it may not start.
+  bool may_start(std::string_view action, const Message& request);
 
   SessionHost& host_;
   IoShard& shard_;

@@ -34,6 +34,13 @@ class SessionHost {
   // complete().
   virtual void run_command(IoShard& shard, const Identity& who, std::uint64_t id,
                            const Message& request) = 0;
+  // Asterisk servers are configured, so an action no command knows is passed through to one.
+  virtual bool passes_through() const = 0;
+  // Passes an Asterisk action ampd has no command for through to Asterisk, on the main
+  // reactor; its answer comes back a message at a time through ClientSession::relay, and ends
+  // with ClientSession::relayed.
+  virtual void pass_through(IoShard& shard, const Identity& who, std::uint64_t id,
+                            const Message& request) = 0;
   // The session's connection is gone: it is destroyed once its callback has returned.
   virtual void session_closed(std::uint64_t id, const std::string& reason) = 0;
 };

@@ -270,6 +270,15 @@ bool load_config(const std::string& file, Config& out, std::vector<std::string>&
                              ": must be monitor, agent or administrator");
         }
       }
+    } else if (name == "passthrough") {
+      for (const auto& e : section.entries) {
+        if (iequals(e.key, "deny")) {
+          const auto names = split_list(e.value);
+          out.passthrough_deny.insert(out.passthrough_deny.end(), names.begin(), names.end());
+        } else {
+          problems.push_back(ini.where(e.line) + ": [passthrough] " + e.key + ": unknown key");
+        }
+      }
     } else if (name.starts_with("plugin.") && name.size() > 7) {
       // Checked against what the plugin declares when it loads (and by --check-config).
       auto& values = out.plugin_sections[name.substr(7)];

@@ -79,6 +79,8 @@ struct Config {
   std::vector<AsteriskConfig> asterisk;  // the first is the default server
   // [permissions]: command name -> the client type it needs, overriding the plugin's default.
   std::vector<std::pair<std::string, ClientType>> permissions;
+  // [passthrough] deny: Asterisk actions nobody may send through ampd.
+  std::vector<std::string> passthrough_deny;
   // [plugin.NAME]: lowercase plugin name -> its settings (lowercase key -> value).
   std::map<std::string, std::map<std::string, std::string>> plugin_sections;
 };

@@ -75,8 +75,20 @@ void register_commands(sdk::Registrar& r, Statistics& statistics) {
   r.async_command(
       "AgentActivity", sdk::Privilege::Monitor, {sdk::required("Agent")},
       [&statistics](sdk::AsyncRequest call) {
-        answer(statistics.agent_activity(call.request().get("Agent"), Statistics::Clock::now()),
-               call.reply());
+        const auto agent = call.request().get("Agent");
+        auto activity = statistics.agent_activity(agent, Statistics::Clock::now());
+        if (activity.success) return answer(activity, call.reply());
+        // No activity seen since ampd started: an agent Asterisk knows has none to show, one
+        // it does not know is an error.
+        call.ami(sdk::AmiAction("Agents"),
+                 [agent, activity](sdk::AsyncRequest later, sdk::AmiResult result) {
+                   bool known = false;
+                   for (const auto& event : result.events()) known |= event.get("Agent") == agent;
+                   if (!known) return answer(activity, later.reply());
+                   Reply none;
+                   none.is_list = true;
+                   answer(none, later.reply());
+                 });
       },
       "One agent's figures and recent activity");
 }

@@ -285,3 +285,24 @@ TEST(Profiles, LeftoversOfAnInterruptedWriteAreRemovedAtStart) {
 
 }  // namespace
 }  // namespace ampd::test
+
+namespace ampd::test {
+namespace {
+
+// An agent Asterisk knows but who has done nothing since ampd started has no activity to show;
+// one Asterisk does not know is an error.
+TEST(Statistics, AgentActivityKnowsAsterisksAgentsWithoutActivity) {
+  SimInstance sim;
+  AmpdInstance ampd({.sections = sim.section()});
+  auto mon = login_as(ampd, "mon", kSecret, "Type: monitor\r\n");
+  mon->send("Action: AgentActivity\r\nAgent: 1002\r\nActionID: a\r\n\r\n");
+  auto known = mon->read_native();  // the response, then the list's end
+  known += mon->read_native();
+  EXPECT_NE(known.find("Response: Success"), std::string::npos) << known;
+  EXPECT_NE(known.find("ListItems: 0"), std::string::npos) << known;
+  mon->send("Action: AgentActivity\r\nAgent: 1999\r\nActionID: b\r\n\r\n");
+  EXPECT_NE(mon->read_native().find("No such agent '1999'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ampd::test

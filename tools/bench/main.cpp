@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   bench::Report report;
   if (opt.wants("fanout")) bench::scenario_fanout(opt, report);
   if (opt.wants("roundtrip")) bench::scenario_roundtrip(opt, report);
+  if (opt.wants("passthrough")) bench::scenario_passthrough(opt, report);
   if (opt.wants("idle")) bench::scenario_idle(opt, report);
   if (opt.wants("slow")) bench::scenario_slow(opt, report);
   const double took =

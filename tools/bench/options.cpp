@@ -10,7 +10,7 @@ namespace bench {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kScenarioNames{"fanout", "roundtrip", "idle", "slow"};
+const std::vector<std::string> kScenarioNames{"fanout", "roundtrip", "passthrough", "idle", "slow"};
 
 bool Options::wants(const std::string& scenario) const {
   return scenarios.empty() ||
@@ -22,7 +22,8 @@ std::string usage() {
          "Measures ampd against clients connected straight to the Asterisk simulator.\n"
          "\n"
          "  --quick             every scenario at small sizes (under a minute)\n"
-         "  --scenario NAME     fanout, roundtrip, idle or slow; repeatable (default all)\n"
+         "  --scenario NAME     fanout, roundtrip, passthrough, idle or slow; repeatable\n"
+         "                      (default all)\n"
          "  --duration SECONDS  length of each measurement (default 5, quick 1)\n"
          "  --ampd PATH         the ampd binary (default: the build tree's)\n"
          "  --sim PATH          the ampd-asterisk-sim binary (default: the build tree's)\n"
@@ -57,7 +58,7 @@ bool parse_options(int argc, char** argv, Options& opt, std::string& error) {
     } else if (a == "--scenario") {
       if (!value(v)) return false;
       if (std::find(kScenarioNames.begin(), kScenarioNames.end(), v) == kScenarioNames.end()) {
-        error = "unknown scenario " + v + " (fanout, roundtrip, idle, slow)";
+        error = "unknown scenario " + v + " (fanout, roundtrip, passthrough, idle, slow)";
         return false;
       }
       opt.scenarios.push_back(v);

@@ -9,6 +9,7 @@ namespace bench {
 
 void scenario_fanout(const Options& opt, Report& report);
 void scenario_roundtrip(const Options& opt, Report& report);
+void scenario_passthrough(const Options& opt, Report& report);
 void scenario_idle(const Options& opt, Report& report);
 void scenario_slow(const Options& opt, Report& report);
 

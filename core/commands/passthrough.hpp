@@ -1,0 +1,38 @@
+// Asterisk's own actions that ampd has no command for are passed through to Asterisk: who may
+// send which, by one table that follows Asterisk's write classes (doc/commands.md gives it).
+//   monitor        actions that only read (QueueStatus, Status, CoreShowChannels, Agents, ...)
+//   agent          queue member actions, and an agent only on its own interfaces
+//   administrator  everything else, and any action the table does not know
+// [permissions] overrides any entry; [passthrough] deny names actions nobody may send.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/login.hpp"
+#include "wire/message.hpp"
+
+namespace ampd {
+
+class PassThroughPolicy {
+ public:
+  // `overrides`: [permissions] entries for actions ampd has no command for; `denied`:
+  // [passthrough] deny.
+  PassThroughPolicy(const std::vector<std::pair<std::string, ClientType>>& overrides,
+                    const std::vector<std::string>& denied);
+  PassThroughPolicy() : PassThroughPolicy({}, {}) {}
+
+  // The privilege `action` needs when passed through.
+  ClientType privilege(std::string_view action) const;
+  // Empty when `who` may send `request` through to Asterisk, else the error for the client.
+  std::string check(const Identity& who, const Message& request) const;
+
+ private:
+  std::map<std::string, ClientType> overrides_;  // by lowercase name
+  std::set<std::string> denied_;                 // lowercase names
+};
+
+}  // namespace ampd
