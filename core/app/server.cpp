@@ -134,16 +134,25 @@ void Server::pass_through(IoShard& shard, const Identity& who, std::uint64_t id,
         s.relayed(name, echo, error);
       });
     };
-    if (auto error = passthrough_.check(identity, action); !error.empty()) return end(error);
+    // One of ampd's commands that is also Asterisk's action keeps that command's privilege.
+    std::optional<ClientType> needed;
+    if (const auto* command = registry_.find(name)) needed = command->privilege;
+    if (auto error = passthrough_.check(identity, action, needed); !error.empty()) {
+      return end(error);
+    }
     // Everything the client sent goes to Asterisk but Server, which is ampd's.
     Message forwarded = action;
     forwarded.remove("Server");
+    const auto wait = answer_wait(action);
+    // Each part is held until its session has written it (or is gone): see StreamFlow.
+    auto flow = std::make_shared<StreamFlow>(reactor_);
     asterisk_->stream(
-        {id, echo.get("ActionID")}, action.get("Server"), std::move(forwarded),
-        [this, id, name](Message& part) {
-          shards_.with_session(id, [name, part](ClientSession& s) { s.relay(name, part); });
+        {id, echo.get("ActionID")}, action.get("Server"), std::move(forwarded), wait,
+        [this, id, name, flow](Message& part) {
+          auto held = std::shared_ptr<void>(nullptr, [flow](void*) { flow->release(); });
+          shards_.with_session(id, [name, part, held](ClientSession& s) { s.relay(name, part); });
         },
-        [end](AmiResult result) { end(result.ok() ? std::string() : result.error); });
+        [end](AmiResult result) { end(result.ok() ? std::string() : result.error); }, flow);
   };
   if (shard.is_main()) return forward(who, request);
   reactor_.post([forward, who, request] { forward(who, request); });

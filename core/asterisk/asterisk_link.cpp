@@ -56,14 +56,15 @@ void AsteriskLink::call_async(const CallContext& context, const std::string& ser
 }
 
 void AsteriskLink::stream(const CallContext& context, const std::string& server, Message action,
-                          AsteriskServer::Part part, AsteriskServer::Done done) {
+                          std::chrono::milliseconds timeout, AsteriskServer::Part part,
+                          AsteriskServer::Done done, std::shared_ptr<StreamFlow> flow) {
   auto* target = find(server);
   if (target == nullptr) {
     return reactor_.post(
         [done = std::move(done), r = no_server(server)]() mutable { done(std::move(r)); });
   }
-  target->submit(context, std::move(action), std::chrono::milliseconds(0), std::move(done),
-                 std::move(part));
+  target->submit(context, std::move(action), timeout, std::move(done), std::move(part),
+                 std::move(flow));
 }
 
 AmiResult AsteriskLink::call(const CallContext& context, const std::string& server,

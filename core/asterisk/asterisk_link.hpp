@@ -28,7 +28,8 @@ class AsteriskLink : public AsteriskGateway {
   AsteriskInfo info(const std::string& server) const override;
   // call_async, with the answer streamed through `part` as it arrives (AsteriskServer::submit).
   void stream(const CallContext& context, const std::string& server, Message action,
-              AsteriskServer::Part part, AsteriskServer::Done done);
+              std::chrono::milliseconds timeout, AsteriskServer::Part part,
+              AsteriskServer::Done done, std::shared_ptr<StreamFlow> flow = nullptr);
   // Every server's events session stops (or resumes) being read: event intake waits while the
   // clients' threads catch up.
   void pause_events(bool paused) {

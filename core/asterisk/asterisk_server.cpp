@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ampd/sdk.hpp>
+#include <utility>
 
 #include "base/text.hpp"
 
@@ -20,6 +21,8 @@ constexpr std::size_t kMaxQueued = 4096;  // actions waiting for a free session
 constexpr auto kSentIdLifetime = std::chrono::minutes(1);
 constexpr std::size_t kMaxSentIds = 65536;
 constexpr unsigned kSweepMs = 50;
+// Events an action raised that wait for its answer: at most this many, then they go at once.
+constexpr std::size_t kMaxRaisedHeld = 64;
 
 bool is_async(const Message& action) {
   bool async = false;
@@ -39,6 +42,30 @@ bool ends_with_complete(std::string_view name) {
 }
 
 }  // namespace
+
+bool StreamFlow::hold() { return held_.fetch_add(1) + 1 >= kHighMark && !paused_.load(); }
+
+void StreamFlow::release() {
+  if (held_.fetch_sub(1) - 1 == kLowMark && paused_.load()) {
+    reactor_.post([self = shared_from_this()] { self->resume(); });
+  }
+}
+
+void StreamFlow::pause(AmiConnection& connection) {
+  paused_ = true;
+  paused_connection_ = &connection;
+  connection.pause_reading(true);
+  // The consumer may have caught up meanwhile, past the mark that would have resumed it.
+  if (held_.load() <= kLowMark) resume();
+}
+
+void StreamFlow::end() { resume(); }
+
+void StreamFlow::resume() {
+  if (!paused_.exchange(false) || paused_connection_ == nullptr) return;
+  paused_connection_->pause_reading(false);
+  paused_connection_ = nullptr;
+}
 
 AsteriskServer::AsteriskServer(Reactor& reactor, AsteriskConfig config, ActionIds& ids,
                                AsteriskEventSink& sink)
@@ -142,7 +169,8 @@ void AsteriskServer::on_lost(AmiConnection& connection, const std::string& reaso
 }
 
 void AsteriskServer::submit(const CallContext& context, Message action,
-                            std::chrono::milliseconds timeout, Done done, Part part) {
+                            std::chrono::milliseconds timeout, Done done, Part part,
+                            std::shared_ptr<StreamFlow> flow) {
   // Refusals are delivered on the next loop pass: a caller may still be setting up.
   const auto fail_now = [&](AmiResult::Status status, std::string error) {
     AmiResult r;
@@ -172,6 +200,7 @@ void AsteriskServer::submit(const CallContext& context, Message action,
   p.action = std::move(action);
   p.done = std::move(done);
   p.part = std::move(part);
+  p.flow = std::move(flow);
   p.exclusive = is_originate(p.action) && !is_async(p.action);
   p.deadline =
       Clock::now() +
@@ -247,13 +276,25 @@ void AsteriskServer::on_event_connection_message(Message& message) {
   }
   // Raised by an action of ours (a UserEvent sent with Custom): for everyone, shown with the
   // client's ActionID as Asterisk would have shown it, never with ampd's.
+  const auto pending = pending_.find(*id);
   const auto sent = sent_ids_.find(*id);
   if (sent == sent_ids_.end() || sent->second.empty()) {
     message.remove("ActionID");
   } else {
     message.set("ActionID", sent->second);
   }
+  // Asterisk answers the session that asked before it sends that session the events its
+  // action raised; here they come on another session, so they wait for the answer.
+  if (pending != pending_.end() && !pending->second.answered &&
+      pending->second.raised.size() < kMaxRaisedHeld) {
+    pending->second.raised.push_back(std::move(message));
+    return;
+  }
   sink_.on_asterisk_event(config_.name, message);
+}
+
+void AsteriskServer::release_raised(std::vector<Message> raised) {
+  for (auto& event : raised) sink_.on_asterisk_event(config_.name, event);
 }
 
 void AsteriskServer::remember_sent(const std::string& id, const std::string& client_action_id) {
@@ -281,6 +322,8 @@ void AsteriskServer::on_answer(Pending& p, Message& message) {
     }
     if (!p.part) p.result.output = message.get_all("Output");
     take(p, message, nullptr);
+    p.answered = true;
+    if (p.part) release_raised(std::exchange(p.raised, {}));
     if (!p.in_list) finish(p.id);
     return;
   }
@@ -309,6 +352,13 @@ void AsteriskServer::take(Pending& p, Message& message, std::vector<Message>* in
     } else {
       message.set("ActionID", p.context.client_action_id);
     }
+    // Only the Response is kept: whether it succeeded (an async Originate's later events).
+    if (into == nullptr && !message.has("Event")) {
+      p.result.response = Message{{"Response", message.get("Response")}};
+    }
+    if (p.flow && p.flow->hold() && p.connection >= 0) {
+      p.flow->pause(*commands_[static_cast<std::size_t>(p.connection)]);
+    }
     return p.part(message);
   }
   message.remove("ActionID");
@@ -330,6 +380,7 @@ void AsteriskServer::finish(const std::string& id) {
     out.erase(std::remove(out.begin(), out.end(), id), out.end());
     if (p.exclusive) held_[static_cast<std::size_t>(p.connection)] = false;
   }
+  if (p.flow) p.flow->end();
   if (p.done) {
     if (is_originate(p.action) && is_async(p.action) && p.result.success()) {
       late_routes_[p.id] = {p.context.session_id, p.context.client_action_id,
@@ -337,10 +388,14 @@ void AsteriskServer::finish(const std::string& id) {
     }
     auto done = std::move(p.done);
     auto result = std::move(p.result);
+    auto raised = std::move(p.raised);
     pending_.erase(it);
     done(std::move(result));
+    release_raised(std::move(raised));
   } else {
+    auto raised = std::move(p.raised);
     pending_.erase(it);
+    release_raised(std::move(raised));
   }
   dispatch_queued();
 }
@@ -353,11 +408,15 @@ void AsteriskServer::fail(const std::string& id, AmiResult::Status status, const
   if (it == pending_.end() || !it->second.done) return;
   auto done = std::move(it->second.done);
   it->second.done = nullptr;
+  if (it->second.flow) it->second.flow->end();
+  auto raised = std::exchange(it->second.raised, {});
+  it->second.answered = true;  // what it raises from now on goes out at once
   if (!keep) pending_.erase(it);
   AmiResult r;
   r.status = status;
   r.error = error;
   done(std::move(r));  // may submit more actions: the map must not be in use here
+  release_raised(std::move(raised));
 }
 
 void AsteriskServer::sweep() {

@@ -4,6 +4,7 @@
 // gets a connection of its own. Runs on the reactor thread, except info().
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -31,6 +32,31 @@ class AsteriskEventSink {
   virtual void on_link_state(const std::string& server, bool up) = 0;
 };
 
+// Flow control of a streamed answer that crosses threads: the consumer holds each part until it
+// has written it; past a mark the Asterisk session carrying the answer stops being read, and
+// the consumer's release at the low mark resumes it (on the reactor). So a long list passed
+// through to a client on another thread is never queued whole between the threads.
+class StreamFlow : public std::enable_shared_from_this<StreamFlow> {
+ public:
+  static constexpr int kHighMark = 512, kLowMark = 128;
+  explicit StreamFlow(Reactor& reactor) : reactor_(reactor) {}
+  // Reactor thread: one more part handed over; true when reading must pause.
+  bool hold();
+  // Any thread: a part written (or dropped with its session).
+  void release();
+  // Reactor thread: reading `connection` is paused until release() reaches the low mark.
+  void pause(AmiConnection& connection);
+  // Reactor thread: the answer is over; resumes reading if paused.
+  void end();
+
+ private:
+  void resume();
+  Reactor& reactor_;
+  std::atomic<int> held_{0};
+  std::atomic<bool> paused_{false};
+  AmiConnection* paused_connection_ = nullptr;  // reactor thread only
+};
+
 class AsteriskServer {
  public:
   using Done = std::function<void(AmiResult)>;
@@ -46,7 +72,7 @@ class AsteriskServer {
   // With `part`, the answer is streamed through it as it arrives rather than collected: `done`
   // then gets an empty Ok result at the end, or the failure.
   void submit(const CallContext& context, Message action, std::chrono::milliseconds timeout,
-              Done done, Part part = {});
+              Done done, Part part = {}, std::shared_ptr<StreamFlow> flow = nullptr);
   AsteriskInfo info() const;
   // Stops or resumes reading the events session (commands keep flowing).
   void pause_events(bool paused) { events_->pause_reading(paused); }
@@ -57,13 +83,16 @@ class AsteriskServer {
     std::string id;
     CallContext context;
     Message action;
-    Done done;  // empty once answered (timed out, or internal)
-    Part part;  // streamed: each message goes here instead of into `result`
+    Done done;                         // empty once answered (timed out, or internal)
+    Part part;                         // streamed: each message goes here instead of into `result`
+    std::shared_ptr<StreamFlow> flow;  // streamed to another thread: its flow control
     std::chrono::steady_clock::time_point deadline;
     int connection = -1;  // index into commands_, -1 while queued
     bool exclusive = false;
     bool in_list = false;
     bool old_style_list = false;  // no EventList header: ends with ...Complete or DBGetResponse
+    bool answered = false;        // its response has come
+    std::vector<Message> raised;  // events it raised, held until its response has gone out
     AmiResult result;
   };
   struct LateRoute {
@@ -78,6 +107,8 @@ class AsteriskServer {
   void on_event_connection_message(Message& message);
   // Remembers which client ActionID ampd's `id` stands for, for the events it raises.
   void remember_sent(const std::string& id, const std::string& client_action_id);
+  // Delivers the events an action raised, held until its answer had gone out.
+  void release_raised(std::vector<Message> raised);
   void on_answer(Pending& pending, Message& message);
   // The message is part of the answer (not a stray); it is collected or streamed.
   void take(Pending& pending, Message& message, std::vector<Message>* into);

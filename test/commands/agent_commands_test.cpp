@@ -130,7 +130,8 @@ TEST_P(AgentCommands, MissingArgumentsAreRefusedInBothFormats) {
 TEST_P(AgentCommands, AgentClientsLogOnlyThemselvesOff) {
   auto admin = login(ampd, "admin", kAdmin);
   log_in_1001(*admin);
-  auto agent = login(ampd, "agent1");  // agent 1001
+  // With Type: ampd's AgentLogoff, not Asterisk's (which a login without Type would get).
+  auto agent = login(ampd, "agent1", kAgent);  // agent 1001
   agent->send("Action: AgentLogoff\r\nAgent: 1002\r\n\r\n");
   const auto refused = agent->read_native();
   EXPECT_NE(refused.find("Message: Agent 1001 may log only itself in or off, not agent 1002"),

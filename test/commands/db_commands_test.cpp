@@ -77,7 +77,7 @@ TEST_P(DbCommands, GetWithoutKeyListsTheFamily) {
   auto admin = login(ampd, "admin", kAdmin);
   put(*admin, "fam", "a", "1");
   put(*admin, "fam", "b", "2");
-  auto c = login(ampd, "mon");
+  auto c = login(ampd, "mon", kMonitor);
   c->send("Action: DBGet\r\nFamily: fam\r\n\r\n");
   const auto list = read_list(*c);
   EXPECT_NE(list.find("Event: DBGetTreeResponse\r\nFamily: fam\r\nKey: a\r\nVal: 1\r\n\r\n"),
@@ -180,7 +180,7 @@ TEST_P(DbCommands, MissingArgumentsAreRefusedInBothFormats) {
 }
 
 TEST_P(DbCommands, OnlyAdministratorsChangeTheDatabase) {
-  auto mon = login(ampd, "mon");
+  auto mon = login(ampd, "mon", kMonitor);
   for (const char* change : {"DBPut\r\nFamily: f\r\nKey: k\r\nVal: v",
                              "DBDel\r\nFamily: DND\r\nKey: 100", "DBDeltree\r\nFamily: DND"}) {
     mon->send(std::string("Action: ") + change + "\r\n\r\n");

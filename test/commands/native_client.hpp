@@ -15,6 +15,7 @@ inline constexpr const char* kAdmin = "Type: administrator\r\n";
 // A login with Type keeps the protocol reference's answer shape ("Action:" first); one without
 // gets Asterisk's own.
 inline constexpr const char* kMonitor = "Type: monitor\r\n";
+inline constexpr const char* kAgent = "Type: agent\r\n";
 inline constexpr const char* kAdminXml = "Type: administrator\r\nFormat: xml\r\n";
 
 // Logs in as `user` with events off; `extra` adds login headers (e.g. kAdmin).

@@ -131,7 +131,7 @@ TEST_P(QueueCommands, MissingArgumentsAreRefusedInBothFormats) {
 }
 
 TEST_P(QueueCommands, AgentClientsManageOnlyTheirOwnMembership) {
-  auto agent = login(ampd, "agent1");  // agent 1001
+  auto agent = login(ampd, "agent1", kAgent);  // agent 1001
   agent->send("Action: QueueAdd\r\nQueue: support\r\nInterface: Agent/1001\r\n\r\n");
   EXPECT_NE(agent->read_native().find("Message: Added interface to queue"), std::string::npos);
   agent->send("Action: QueuePause\r\nQueue: support\r\nInterface: Agent/1001\r\n\r\n");

@@ -100,6 +100,9 @@ TEST_F(PassThrough, PrivilegesFollowTheTablePermissionsAndDeny) {
   auto admin = log_in(ampd_->port(), "admin", "secret", "Type: administrator\r\n");
   admin->send("Action: ModuleLoad\r\nModule: x\r\nLoadType: load\r\nActionID: m\r\n\r\n");
   EXPECT_NE(admin->read_native().find("may not be sent through ampd"), std::string::npos);
+  // Never: it would hold a shared command session for its whole wait.
+  admin->send("Action: WaitEvent\r\nTimeout: 30\r\nActionID: w\r\n\r\n");
+  EXPECT_NE(admin->read_native().find("acts on Asterisk's session"), std::string::npos);
   // An agent may change queue members only on its own interface.
   auto agent = log_in(ampd_->port(), "agent2", "secret");
   agent->send(
@@ -203,6 +206,95 @@ TEST(PassThroughLists, TwentyThousandEntriesStreamWithBoundedMemory) {
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_LT(peak - before, 4 * 1024) << "KiB: the list was held, not streamed";
 #endif
+}
+
+}  // namespace
+}  // namespace ampd::test
+
+namespace ampd::test {
+namespace {
+
+// Asterisk answers an action before the events it raised reach the session that asked; through
+// ampd those events come on another Asterisk session, and still wait for the answer.
+TEST_F(PassThrough, TheAnswerComesBeforeTheEventsItsActionRaised) {
+  Client c(ampd_->port());
+  c.read_line();
+  c.send("Action: Login\r\nUsername: boss\r\nSecret: secret\r\nEvents: user\r\n\r\n");
+  EXPECT_NE(c.read_native().find("Authentication accepted"), std::string::npos);
+  for (int i = 0; i < 20; ++i) {
+    const auto id = "ue" + std::to_string(i);
+    c.send("Action: UserEvent\r\nUserEvent: Ordered\r\nActionID: " + id + "\r\n\r\n");
+    const auto first = c.read_native();
+    EXPECT_EQ(first.rfind("Response: Success\r\nActionID: " + id + "\r\n", 0), 0u) << first;
+    const auto second = c.read_native();
+    EXPECT_NE(second.find("Event: UserEvent\r\n"), std::string::npos) << second;
+    EXPECT_NE(second.find("ActionID: " + id + "\r\n"), std::string::npos) << second;
+  }
+}
+
+}  // namespace
+}  // namespace ampd::test
+
+namespace ampd::test {
+namespace {
+
+// A client written for Asterisk gets Asterisk's own answer to Asterisk's actions, also to those
+// ampd has a command of the same name for (DBGet's list, Command's Message, ...): the same
+// bytes as a direct connection.
+TEST_F(PassThrough, AsterisksActionsOfTheSameNameAsAmpdsCommandsAreAsterisks) {
+  auto direct = log_in(sim_.port(), "admin", "amp111");
+  auto boss = log_in(ampd_->port(), "boss", "secret");
+  const std::pair<const char*, const char*> actions[] = {
+      {"Action: DBPut\r\nFamily: amitest\r\nKey: k1\r\nVal: one\r\nActionID: p\r\n\r\n",
+       "Response:"},
+      {"Action: DBGet\r\nFamily: amitest\r\nKey: k1\r\nActionID: g\r\n\r\n", "DBGetComplete"},
+      {"Action: DBGet\r\nFamily: amitest\r\nKey: none\r\nActionID: n\r\n\r\n", "Response:"},
+      {"Action: Command\r\nCommand: core show version\r\nActionID: c\r\n\r\n", "Response:"},
+      {"Action: Command\r\nCommand: no such cli command\r\nActionID: e\r\n\r\n", "Response:"},
+      {"Action: ExtensionState\r\nExten: 100\r\nContext: default\r\nActionID: x\r\n\r\n",
+       "Response:"}};
+  for (const auto& [action, last] : actions) {
+    direct->send(action);
+    const auto expected = read_through(*direct, last);
+    boss->send(action);
+    ASSERT_NE(expected, "") << action;
+    EXPECT_EQ(normalized(read_through(*boss, last)), normalized(expected)) << action;
+  }
+  // An async Originate: Asterisk's answer, then the OriginateResponse for this client alone.
+  auto other = log_in(ampd_->port(), "boss", "secret");
+  boss->send(
+      "Action: Originate\r\nChannel: Local/100@default\r\nApplication: Wait\r\nData: 1\r\n"
+      "Async: true\r\nActionID: o\r\n\r\n");
+  EXPECT_EQ(boss->read_native(),
+            "Response: Success\r\nActionID: o\r\nMessage: Originate successfully queued\r\n\r\n");
+  const auto response = read_through(*boss, "Event: OriginateResponse");
+  EXPECT_NE(response.find("ActionID: o\r\n"), std::string::npos) << response;
+  EXPECT_EQ(other->drain(std::chrono::milliseconds(300)), "");
+  // A client of the protocol reference's shape keeps ampd's own DBGet.
+  auto typed = log_in(ampd_->port(), "mon", "secret", "Type: monitor\r\n");
+  typed->send("Action: DBGet\r\nFamily: amitest\r\nKey: k1\r\nActionID: t\r\n\r\n");
+  EXPECT_EQ(typed->read_native(),
+            "Action: DBGet\r\nResponse: Success\r\nActionID: t\r\nFamily: amitest\r\nKey: k1\r\n"
+            "Val: one\r\n\r\n");
+}
+
+}  // namespace
+}  // namespace ampd::test
+
+namespace ampd::test {
+namespace {
+
+// An agent written for Asterisk acts only on itself and its own interfaces, passed through or
+// not.
+TEST_F(PassThrough, AnAgentActsOnlyOnItselfThroughAsterisksActions) {
+  auto agent = log_in(ampd_->port(), "agent2", "secret");
+  agent->send("Action: AgentLogoff\r\nAgent: 1001\r\nActionID: a\r\n\r\n");
+  EXPECT_NE(agent->read_native().find("agent 1002 may only act on itself"), std::string::npos);
+  agent->send("Action: QueueAdd\r\nQueue: support\r\nInterface: Local/100@agents\r\n\r\n");
+  EXPECT_NE(agent->read_native().find("only act on its own interface"), std::string::npos);
+  agent->send(
+      "Action: QueueAdd\r\nQueue: support\r\nInterface: Local/200@agents\r\nActionID: q\r\n\r\n");
+  EXPECT_EQ(agent->read_native().rfind("Response: Success\r\nActionID: q\r\n", 0), 0u);
 }
 
 }  // namespace
