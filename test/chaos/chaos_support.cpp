@@ -59,18 +59,9 @@ bool ClosedLoop::all(bool since_mark) {
   });
 }
 
-bool ClosedLoop::wait_until_all_succeed_after_mark(std::chrono::milliseconds timeout) {
+bool ClosedLoop::wait_until_all(bool since_mark, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
-  while (!all(true)) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
-bool ClosedLoop::wait_until_all_succeeded(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (!all(false)) {
+  while (!all(since_mark)) {
     if (Clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -43,9 +43,13 @@ class ClosedLoop {
   // From now on, each client notes its first success (service is back).
   void mark();
   // Waits until every client has succeeded since mark(), up to `timeout`; false if not.
-  bool wait_until_all_succeed_after_mark(std::chrono::milliseconds timeout);
+  bool wait_until_all_succeed_after_mark(std::chrono::milliseconds timeout) {
+    return wait_until_all(true, timeout);
+  }
   // Waits until every client has succeeded at least once.
-  bool wait_until_all_succeeded(std::chrono::milliseconds timeout);
+  bool wait_until_all_succeeded(std::chrono::milliseconds timeout) {
+    return wait_until_all(false, timeout);
+  }
   void stop();
   // The clients' records; call after stop().
   const std::vector<LoopClient>& clients() const { return clients_; }
@@ -54,6 +58,7 @@ class ClosedLoop {
  private:
   void run(int index);
   bool all(bool since_mark);
+  bool wait_until_all(bool since_mark, std::chrono::milliseconds timeout);
 
   int port_;
   std::chrono::milliseconds bound_;

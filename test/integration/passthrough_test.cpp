@@ -146,6 +146,8 @@ TEST(PassThroughServers, TheServerKeyRoutes) {
   SimInstance one({"--asterisk-version", "20.20.1"});
   SimInstance two({"--asterisk-version", "22.10.1"});
   AmpdInstance ampd({.sections = one.section("one") + two.section("two")});
+  // AmpdInstance waits for the first server only.
+  ASSERT_TRUE(ampd.wait_for_log("two/command1: connected", 10s)) << ampd.log();
   auto mon = log_in(ampd.port(), "mon", "secret");
   mon->send("Action: CoreSettings\r\nServer: two\r\nActionID: v\r\n\r\n");
   EXPECT_NE(mon->read_native().find("AsteriskVersion: 22.10.1"), std::string::npos);
