@@ -4,7 +4,6 @@
 // gets a connection of its own. Runs on the reactor thread, except info().
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -16,6 +15,7 @@
 
 #include "asterisk/ami_connection.hpp"
 #include "asterisk/asterisk_gateway.hpp"
+#include "asterisk/stream_flow.hpp"
 #include "base/text.hpp"
 #include "net/timer.hpp"
 
@@ -30,31 +30,6 @@ class AsteriskEventSink {
   virtual void on_session_event(std::uint64_t session_id, const Message& event) = 0;
   // The server became usable (a command session is up) or unusable (none left).
   virtual void on_link_state(const std::string& server, bool up) = 0;
-};
-
-// Flow control of a streamed answer that crosses threads: the consumer holds each part until it
-// has written it; past a mark the Asterisk session carrying the answer stops being read, and
-// the consumer's release at the low mark resumes it (on the reactor). So a long list passed
-// through to a client on another thread is never queued whole between the threads.
-class StreamFlow : public std::enable_shared_from_this<StreamFlow> {
- public:
-  static constexpr int kHighMark = 512, kLowMark = 128;
-  explicit StreamFlow(Reactor& reactor) : reactor_(reactor) {}
-  // Reactor thread: one more part handed over; true when reading must pause.
-  bool hold();
-  // Any thread: a part written (or dropped with its session).
-  void release();
-  // Reactor thread: reading `connection` is paused until release() reaches the low mark.
-  void pause(AmiConnection& connection);
-  // Reactor thread: the answer is over; resumes reading if paused.
-  void end();
-
- private:
-  void resume();
-  Reactor& reactor_;
-  std::atomic<int> held_{0};
-  std::atomic<bool> paused_{false};
-  AmiConnection* paused_connection_ = nullptr;  // reactor thread only
 };
 
 class AsteriskServer {
