@@ -293,14 +293,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     connection->write(chunk);
     w.pump(0);
   }
-  // Then until ampd is quiet: no output for a while and no command of this client running.
+  // Then until ampd is quiet: no output for a while and no command of this client running. A
+  // session closed by Logoff may still be finishing an action passed through to Asterisk: it
+  // too must be answered within the action timeout.
   client.last_data = Clock::now();
   const auto deadline = Clock::now() + std::chrono::seconds(3);
-  while (!client.closed && Clock::now() < deadline) {
+  while (Clock::now() < deadline) {
     w.pump(2);
     auto* session = w.server->session(id);
     const bool busy = session != nullptr && session->in_flight() > 0;
-    if (!busy && Clock::now() - client.last_data > std::chrono::milliseconds(15)) break;
+    if (!busy &&
+        (client.closed || Clock::now() - client.last_data > std::chrono::milliseconds(15))) {
+      break;
+    }
   }
   // Commands are answered within the action timeout (1 s here) or the session is stuck.
   if (auto* session = w.server->session(id); session != nullptr && session->in_flight() > 0) {
