@@ -32,14 +32,6 @@ constexpr long kPings = 4'000'000;
 constexpr long kOutputCap = 1024 * 1024;
 constexpr long kMaxGrowthKiB = 4 * 1024;
 
-// Restarts VmHWM (the peak resident size) from the current size.
-bool reset_peak(pid_t pid) {
-  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
-  out << "5";
-  out.flush();
-  return out.good();
-}
-
 std::string ping(long id) { return "Action: Ping\r\nActionID: " + std::to_string(id) + "\r\n\r\n"; }
 
 // Sends kPings pipelined Pings from its own thread, as fast as the socket takes them.

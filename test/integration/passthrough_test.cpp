@@ -157,13 +157,6 @@ TEST(PassThroughServers, TheServerKeyRoutes) {
   EXPECT_NE(mon->read_native().find("No Asterisk server named 'three'"), std::string::npos);
 }
 
-bool reset_peak(pid_t pid) {
-  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
-  out << "5";
-  out.flush();
-  return out.good();
-}
-
 // A 20,000-entry list streams through: ampd holds a little of it at a time, never all of it.
 TEST(PassThroughLists, TwentyThousandEntriesStreamWithBoundedMemory) {
   constexpr int kEntries = 20000;

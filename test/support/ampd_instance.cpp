@@ -102,6 +102,13 @@ long AmpdInstance::status_kib(const std::string& field) const {
   return process_status_kib(process_->pid(), field);
 }
 
+bool reset_peak(int pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return out.good();
+}
+
 long process_status_kib(int pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;

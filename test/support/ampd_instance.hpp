@@ -58,6 +58,8 @@ class AmpdInstance {
 
 // A field of /proc/PID/status in KiB; -1 if unreadable.
 long process_status_kib(int pid, const std::string& field);
+// Restarts VmHWM (the peak resident size) from the current size; false if refused.
+bool reset_peak(int pid);
 
 // The wrapper from AMPD_TEST_WRAPPER (space-separated), if set.
 std::vector<std::string> wrapper_from_environment();
